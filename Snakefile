@@ -1,0 +1,22 @@
+# Reproduction of Khorram et al., "Capturing Long-term Temporal Dependencies with
+# Convolutional Networks for Continuous Emotion Recognition" (Interspeech 2017).
+from snakemake.utils import min_version, validate
+
+min_version("8.0")
+
+
+configfile: "config.yaml"
+
+
+validate(config, "workflow/schemas/config.schema.yaml")
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/corpus.smk"
+include: "workflow/rules/features.smk"
+
+
+rule all:
+    default_target: True
+    input:
+        rules.features.input,

@@ -1,0 +1,67 @@
+"""Reading WAV audio of any common encoding and bringing it to the fbank rate."""
+
+from __future__ import annotations
+
+import warnings
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+from scipy.io import wavfile
+from scipy.signal import resample_poly
+
+from .errors import InputDataError
+
+# Full-scale value of each integer PCM encoding, so every format maps to [-1, 1).
+_FULL_SCALE = {np.dtype("uint8"): 128.0, np.dtype("int16"): 32768.0, np.dtype("int32"): 2147483648.0}
+
+
+def read_wav(path) -> tuple[np.ndarray, int]:
+    """Read a WAV file as float64 samples in [-1, 1), shape (samples,) or (samples, channels).
+
+    Accepts 8/16/24/32-bit PCM and 32/64-bit float. A truncated file, a file that
+    is not WAV, or one without samples raises InputDataError naming the file.
+    24-bit PCM comes from scipy left-justified in int32, so it shares int32's scale.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputDataError(path, "audio file does not exist")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", wavfile.WavFileWarning)
+            rate, data = wavfile.read(path)
+    except wavfile.WavFileWarning as exc:
+        raise InputDataError(path, f"truncated or damaged WAV file ({exc})") from None
+    except (ValueError, EOFError, OSError) as exc:
+        raise InputDataError(path, f"not a readable WAV file ({exc})") from None
+    if data.size == 0:
+        raise InputDataError(path, "WAV file holds no samples")
+    if data.dtype.kind == "f":
+        samples = data.astype(np.float64)
+    elif data.dtype in _FULL_SCALE:
+        offset = 128.0 if data.dtype == np.uint8 else 0.0
+        samples = (data.astype(np.float64) - offset) / _FULL_SCALE[data.dtype]
+    else:
+        raise InputDataError(path, f"unsupported sample format {data.dtype}")
+    if not np.all(np.isfinite(samples)):
+        raise InputDataError(path, "audio holds NaN or infinite samples")
+    return samples, int(rate)
+
+
+def to_mono(samples: np.ndarray) -> np.ndarray:
+    """Down-mix by averaging the channels."""
+    return samples if samples.ndim == 1 else samples.mean(axis=1)
+
+
+def resample(samples: np.ndarray, rate_in: int, rate_out: int) -> np.ndarray:
+    """Polyphase resampling (Kaiser-windowed FIR) by the exact rational ratio."""
+    if rate_in == rate_out:
+        return samples
+    ratio = Fraction(rate_out, rate_in)
+    return resample_poly(samples, ratio.numerator, ratio.denominator, axis=0)
+
+
+def load_audio(path, rate: int) -> np.ndarray:
+    """Mono float64 samples of a WAV file at `rate` Hz, on the 16-bit integer scale Kaldi uses."""
+    samples, rate_in = read_wav(path)
+    return resample(to_mono(samples), rate_in, rate) * 32768.0

@@ -1,0 +1,152 @@
+"""Kaldi log mel filterbank features, per-recording normalisation, stacking to the label rate.
+
+Alignment rule (the one place it is stated): a recording of D seconds has
+T = floor(D * label_rate) + 1 label rows (frame times 0, 1/label_rate, ...; 7501
+for 300 s at 25 Hz). Stacked row t holds fbank frames stack*t ... stack*t+stack-1,
+each index clamped to the last frame, so the tail repeats the last frame. When a
+gold standard exists its row count is used as T, provided it is within one row
+of the audio's T; otherwise the recording is rejected.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import kaldi_native_fbank as knf
+import kaldiio
+import numpy as np
+import pandas as pd
+
+from . import corpus
+from .audio import load_audio
+from .errors import InputDataError
+
+
+def fbank_options(cfg: dict) -> knf.FbankOptions:
+    """kaldi-native-fbank options from the config's `features` section."""
+    opts = knf.FbankOptions()
+    frame = opts.frame_opts
+    frame.samp_freq = float(cfg["sample_rate"])
+    frame.frame_length_ms = float(cfg["frame_length_ms"])
+    frame.frame_shift_ms = float(cfg["frame_shift_ms"])
+    frame.dither = float(cfg["dither"])
+    frame.preemph_coeff = float(cfg["preemph_coeff"])
+    frame.remove_dc_offset = bool(cfg["remove_dc_offset"])
+    frame.window_type = cfg["window_type"]
+    frame.snip_edges = bool(cfg["snip_edges"])
+    opts.mel_opts.num_bins = int(cfg["num_mel_bins"])
+    opts.mel_opts.low_freq = float(cfg["low_freq"])
+    opts.mel_opts.high_freq = float(cfg["high_freq"])
+    return opts
+
+
+def compute_fbank(samples: np.ndarray, cfg: dict) -> np.ndarray:
+    """Log mel filterbank of samples at cfg['sample_rate'] (16-bit scale), shape (frames, bins)."""
+    extractor = knf.OnlineFbank(fbank_options(cfg))
+    extractor.accept_waveform(float(cfg["sample_rate"]), np.ascontiguousarray(samples, dtype=np.float32))
+    extractor.input_finished()
+    frames = extractor.num_frames_ready
+    if frames == 0:
+        return np.zeros((0, int(cfg["num_mel_bins"])), dtype=np.float32)
+    return np.stack([extractor.get_frame(i) for i in range(frames)]).astype(np.float32)
+
+
+def label_rate(cfg: dict) -> float:
+    """Label frames per second implied by the stacking: 1000 / (stack * shift_ms), 25 Hz by default."""
+    return 1000.0 / (cfg["stack"] * cfg["frame_shift_ms"])
+
+
+def num_label_frames(num_samples: int, sample_rate: float, rate: float) -> int:
+    """T = floor(duration * label_rate) + 1 (label rows at times 0, 1/rate, ... <= duration)."""
+    return int(np.floor(num_samples / sample_rate * rate + 1e-9)) + 1
+
+
+def normalise(frames: np.ndarray, std_floor: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per-recording (per-speaker) z-normalisation; returns (normalised, mean, std)."""
+    mean = frames.mean(axis=0, dtype=np.float64)
+    std = np.maximum(frames.std(axis=0, dtype=np.float64), std_floor)
+    return ((frames - mean) / std).astype(np.float32), mean, std
+
+
+def stack_frames(frames: np.ndarray, stack: int, rows: int) -> np.ndarray:
+    """Stack `stack` consecutive frames per row, shape (rows, stack * dim); see the module rule."""
+    if len(frames) == 0:
+        raise ValueError("cannot stack an empty feature matrix")
+    index = np.minimum(np.arange(rows)[:, None] * stack + np.arange(stack)[None, :], len(frames) - 1)
+    return frames[index].reshape(rows, -1)
+
+
+def cmvn_stats(frames: np.ndarray) -> np.ndarray:
+    """Kaldi CMVN statistics matrix: row 0 = sums and count, row 1 = sums of squares."""
+    stats = np.zeros((2, frames.shape[1] + 1), dtype=np.float64)
+    stats[0, :-1] = frames.sum(axis=0, dtype=np.float64)
+    stats[0, -1] = len(frames)
+    stats[1, :-1] = np.square(frames, dtype=np.float64).sum(axis=0)
+    return stats
+
+
+def _aligned_rows(labels, audio_rows: int, arff_paths: dict) -> int:
+    if labels is None:
+        return audio_rows
+    lengths = {d: len(v) for d, v in labels.items()}
+    for dimension, length in lengths.items():
+        if abs(length - audio_rows) > 1:
+            raise InputDataError(
+                arff_paths[dimension],
+                f"{length} label rows but the audio gives {audio_rows} rows at the label rate "
+                "(labels and audio differ by more than one frame)",
+            )
+    if len(set(lengths.values())) > 1:
+        raise InputDataError(next(iter(arff_paths.values())).parent.parent, f"dimensions differ in length: {lengths}")
+    return next(iter(lengths.values()))
+
+
+def extract_partition(corpus_dir, partition: str, dimensions, cfg: dict, out_dir) -> None:
+    """Features and aligned labels of one partition, written to out_dir.
+
+    Files: fbank.{ark,scp} (raw log mel frames), cmvn.{ark,scp} (Kaldi CMVN
+    statistics per recording), stacked.{ark,scp} (normalised, stacked, one row
+    per label frame) and labels.csv (recording, frame, frameTime, one column per
+    dimension; empty where a test recording has no labels).
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    rate = label_rate(cfg)
+    tables = []
+    writers = {name: kaldiio.WriteHelper(f"ark,scp:{out_dir / name}.ark,{out_dir / name}.scp") for name in ("fbank", "cmvn", "stacked")}
+    try:
+        for recording in corpus.list_recordings(corpus_dir, partition):
+            samples = load_audio(corpus.audio_path(corpus_dir, recording), int(cfg["sample_rate"]))
+            frames = compute_fbank(samples, cfg)
+            if len(frames) == 0:
+                raise InputDataError(corpus.audio_path(corpus_dir, recording), "audio is shorter than one analysis window")
+            labels = corpus.read_labels(corpus_dir, partition, recording, dimensions)
+            arff_paths = {d: corpus.gold_standard_path(corpus_dir, d, recording) for d in dimensions}
+            rows = _aligned_rows(labels, num_label_frames(len(samples), cfg["sample_rate"], rate), arff_paths)
+            normalised, _, _ = normalise(frames, cfg["std_floor"])
+            writers["fbank"](recording, frames)
+            writers["cmvn"](recording, cmvn_stats(frames))
+            writers["stacked"](recording, stack_frames(normalised, int(cfg["stack"]), rows))
+            table = pd.DataFrame({"recording": recording, "frame": np.arange(rows), "frameTime": np.arange(rows) / rate})
+            for dimension in dimensions:
+                table[dimension] = labels[dimension] if labels is not None else np.nan
+            tables.append(table)
+    finally:
+        for writer in writers.values():
+            writer.close()
+    pd.concat(tables, ignore_index=True).to_csv(out_dir / "labels.csv", index=False, float_format="%.6f")
+
+
+def load_partition(features_dir, dimensions) -> list[dict]:
+    """Stacked features and labels of a partition: [{'recording', 'features' (T, D), 'labels' {dim: (T,)} or None}]."""
+    features_dir = Path(features_dir)
+    stacked = kaldiio.load_scp(str(features_dir / "stacked.scp"))
+    labels = pd.read_csv(features_dir / "labels.csv")
+    items = []
+    for recording, rows in labels.groupby("recording", sort=False):
+        x = np.asarray(stacked[recording], dtype=np.float32)
+        y = None
+        if not rows[list(dimensions)].isna().any().any():
+            y = {d: rows[d].to_numpy(dtype=np.float32) for d in dimensions}
+        items.append({"recording": recording, "features": x, "labels": y})
+    return items

@@ -1,0 +1,105 @@
+"""Figures of the pipeline (matplotlib, Agg backend, nothing shown on screen).
+
+Every figure names its corpus (``corpus_name``), labels every axis with units
+and is written by ``_finish`` (png or pdf by suffix, 150 dpi, figure closed).
+Public plot functions return the closed Figure so callers and tests can
+inspect its axes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+import pandas as pd
+
+from longterm_emotion.labels import share_below
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402  (the backend is chosen before pyplot loads)
+
+DPI = 150
+DIMENSION_COLORS = {"arousal": "tab:red", "valence": "tab:blue"}
+
+
+def _color(dimension: str, i: int) -> str:
+    """Fixed colour for arousal/valence, the default colour cycle otherwise."""
+    return DIMENSION_COLORS.get(dimension, f"C{i % 10}")
+
+
+def _new_axes(figsize=(6.4, 4.2)):
+    """A figure with one axes and a light grid, the common style of the pipeline."""
+    fig, ax = plt.subplots(figsize=figsize)
+    ax.grid(True, which="major", alpha=0.3)
+    return fig, ax
+
+
+def _finish(fig, path) -> Path:
+    """Lay out, save as png or pdf (by suffix) at 150 dpi, close ``fig``; return the path."""
+    path = Path(path)
+    if path.suffix.lower() not in {".png", ".pdf"}:
+        raise ValueError(f"figure path must end in .png or .pdf, got {path}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.tight_layout()
+    fig.savefig(path, dpi=DPI)
+    plt.close(fig)
+    return path
+
+
+def plot_downsampling(table: pd.DataFrame, path, corpus_name: str):
+    """Figure 4: CCC(original, rebuilt labels) vs downsampling factor, one line per dimension.
+
+    ``table`` is the summary from ``labels.downsampling_table``. Lines show the
+    mean CCC over recordings, the band their min-max range; the dashed line at
+    0.95 is the paper's "<5% loss" threshold. Returns the closed Figure.
+    """
+    fig, ax = _new_axes()
+    for i, (dimension, rows) in enumerate(table.groupby("dimension", sort=False)):
+        rows = rows.sort_values("factor")
+        color = _color(dimension, i)
+        ax.plot(rows["factor"], rows["ccc_mean"], "o-", color=color,
+                label=f"{dimension}: mean over {rows['n_recordings'].iloc[0]} recordings")
+        ax.fill_between(rows["factor"], rows["ccc_min"], rows["ccc_max"], color=color,
+                        alpha=0.2, label=f"{dimension}: min-max over recordings")
+    ax.axhline(0.95, color="k", linestyle="--", linewidth=1,
+               label="CCC 0.95 (5% loss, paper's threshold)")
+    factors = np.sort(table["factor"].unique())
+    ax.set_xscale("log", base=2)
+    ax.set_xticks(factors, [str(f) for f in factors])
+    ax.minorticks_off()
+    ax.set_xlabel("downsampling factor (kept samples 1 in f, dimensionless; log2 scale)")
+    ax.set_ylabel("CCC original vs rebuilt (dimensionless)")
+    splines = ", ".join(table["spline"].unique())
+    ax.set_title(f"Label downsampling/upsampling ({splines} spline)\n{corpus_name}")
+    ax.legend(fontsize="small", loc="lower left")
+    _finish(fig, path)
+    return fig
+
+
+def plot_spectrum(freqs_by_dimension: dict, cumshare_by_dimension: dict, path,
+                  corpus_name: str, cutoff_hz: float = 1.0):
+    """Cumulative share of label fluctuation power vs frequency, one line per dimension.
+
+    Both dicts map dimension -> 1-D array, as returned per dimension by
+    ``labels.pooled_cumulative_power`` (or ``cumulative_power`` for one
+    recording): positive frequencies in Hz and the share of power at or below
+    each. The cutoff is drawn as a vertical line and the share strictly below
+    it is written in the legend. Returns the closed Figure.
+    """
+    fig, ax = _new_axes()
+    for i, (dimension, freqs) in enumerate(freqs_by_dimension.items()):
+        cumshare = cumshare_by_dimension[dimension]
+        below = share_below(freqs, cumshare, cutoff_hz)
+        ax.step(freqs, cumshare, where="post", color=_color(dimension, i),
+                label=f"{dimension}: {below:.1%} of power below {cutoff_hz:g} Hz")
+    ax.axvline(cutoff_hz, color="k", linestyle=":", linewidth=1, label=f"cutoff {cutoff_hz:g} Hz")
+    ax.axhline(0.95, color="gray", linestyle="--", linewidth=1, label="95% of power")
+    ax.set_xscale("log")
+    ax.set_ylim(0.0, 1.02)
+    ax.set_xlabel("frequency (Hz, log scale)")
+    ax.set_ylabel("cumulative share of fluctuation power (fraction)")
+    ax.set_title(f"Power spectrum of gold-standard labels (mean removed)\n{corpus_name}")
+    ax.legend(fontsize="small", loc="lower right")
+    _finish(fig, path)
+    return fig

@@ -1,0 +1,21 @@
+from pathlib import Path
+
+from snakemake.exceptions import WorkflowError
+
+PARTITIONS = ["train", "dev", "test"]
+RESULTS = config["results_dir"]
+SYNTHETIC = config["data_dir"] is None
+CORPUS = f"{RESULTS}/corpus" if SYNTHETIC else config["data_dir"]
+
+if not SYNTHETIC and not Path(CORPUS, "recordings_audio").is_dir():
+    raise WorkflowError(
+        f"config key data_dir: {CORPUS!r} is not a RECOLA AVEC 2016 release "
+        "(no recordings_audio/ folder there); set data_dir: null for the synthetic corpus"
+    )
+
+
+def corpus_name():
+    """Name printed on figures and tables, so corpora are never mixed up."""
+    if config["corpus_name"]:
+        return config["corpus_name"]
+    return "synthetic RECOLA-layout corpus" if SYNTHETIC else f"RECOLA ({config['data_dir']})"
