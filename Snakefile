@@ -14,9 +14,13 @@ validate(config, "workflow/schemas/config.schema.yaml")
 include: "workflow/rules/common.smk"
 include: "workflow/rules/corpus.smk"
 include: "workflow/rules/features.smk"
+include: "workflow/rules/label_study.smk"
+include: "workflow/rules/sweep.smk"
 
 
 rule all:
     default_target: True
     input:
         rules.features.input,
+        rules.label_study.input,
+        rules.sweep.input,

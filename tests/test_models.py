@@ -135,13 +135,32 @@ def test_fft_convolution_equals_direct(L, T):
 
 
 def test_single_filter_alignment():
-    """Output t sees inputs t - (L-1)//2 ... t + L//2."""
-    L, T, t = 6, 40, 20
-    model = SingleFilterNet(1, L, seeds=[0]).double()
-    x = torch.zeros(1, 1, T, dtype=torch.float64, requires_grad=True)
-    model.conv(x)[0, 0, t].backward()
-    seen = torch.nonzero(x.grad[0, 0].abs() > 1e-9).ravel()  # FFT round-off elsewhere
-    assert seen.tolist() == list(range(t - (L - 1) // 2, t + L // 2 + 1))
+    """Output t sees inputs t - (L-1)//2 ... t + L//2: an impulse at p reaches p - L//2 ... p + (L-1)//2."""
+    L, T, p = 6, 40, 20
+    model = SingleFilterNet(1, L, seeds=[0], fft_size=16).double()
+    with torch.no_grad():
+        model.weight.fill_(1.0)
+    x = torch.zeros(1, 1, T, dtype=torch.float64)
+    x[0, 0, p] = 1.0
+    reached = torch.nonzero(model.conv(x)[0, 0].abs() > 1e-9).ravel()  # FFT round-off elsewhere
+    assert reached.tolist() == list(range(p - L // 2, p + (L - 1) // 2 + 1))
+
+
+@pytest.mark.parametrize("L,T", [(2, 7501), (2048, 7501), (5, 3)])
+def test_fft_size_does_not_limit_length(L, T):
+    """One FFT size serves every filter length and any input length (blocks overlap-add)."""
+    model = SingleFilterNet(IN_DIM, L, seeds=[3], fft_size=3072)
+    x = features(1, T)
+    direct = F.conv1d(x, model.weight, model.bias, padding="same") if L < 100 else None
+    out = model.conv(x)
+    assert out.shape == (1, 1, T)
+    if direct is not None:
+        torch.testing.assert_close(out, direct, atol=1e-4, rtol=0)
+
+
+def test_fft_size_must_exceed_filter_length():
+    with pytest.raises(ValueError, match="fft_size"):
+        SingleFilterNet(IN_DIM, 2048, [0], fft_size=2048)
 
 
 @pytest.mark.parametrize("k,depth,base", [(3, 4, 2), (5, 3, 2), (3, 3, 3)])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import struct
 import warnings
 from fractions import Fraction
 from pathlib import Path
@@ -27,13 +28,19 @@ def read_wav(path) -> tuple[np.ndarray, int]:
     if not path.is_file():
         raise InputDataError(path, "audio file does not exist")
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", wavfile.WavFileWarning)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", wavfile.WavFileWarning)
             rate, data = wavfile.read(path)
-    except wavfile.WavFileWarning as exc:
-        raise InputDataError(path, f"truncated or damaged WAV file ({exc})") from None
-    except (ValueError, EOFError, OSError) as exc:
-        raise InputDataError(path, f"not a readable WAV file ({exc})") from None
+    except (ValueError, EOFError, OSError, struct.error) as exc:
+        raise InputDataError(path, _truncation(path) or f"not a readable WAV file ({exc})") from None
+    except UnboundLocalError:  # scipy reached the end without meeting a data chunk
+        raise InputDataError(path, _truncation(path) or "WAV file has no data chunk") from None
+    # scipy warns and skips chunks it does not know (bext, cue, ...): harmless. Any
+    # other warning (premature EOF, broken chunk id) means the samples are cut short.
+    damaged = [str(w.message) for w in caught if issubclass(w.category, wavfile.WavFileWarning)]
+    damaged = [m for m in damaged if "not understood" not in m]
+    if damaged:
+        raise InputDataError(path, f"truncated or damaged WAV file ({damaged[0]})")
     if data.size == 0:
         raise InputDataError(path, "WAV file holds no samples")
     if data.dtype.kind == "f":
@@ -46,6 +53,17 @@ def read_wav(path) -> tuple[np.ndarray, int]:
     if not np.all(np.isfinite(samples)):
         raise InputDataError(path, "audio holds NaN or infinite samples")
     return samples, int(rate)
+
+
+def _truncation(path: Path) -> str | None:
+    """A description of the problem if the RIFF header declares more bytes than the file holds."""
+    with open(path, "rb") as handle:
+        head = handle.read(8)
+    if len(head) < 8 or head[:4] not in (b"RIFF", b"RIFX"):
+        return None
+    declared = int.from_bytes(head[4:], "little" if head[:4] == b"RIFF" else "big") + 8
+    size = path.stat().st_size
+    return f"truncated WAV file: header declares {declared} bytes, file has {size}" if size < declared else None
 
 
 def to_mono(samples: np.ndarray) -> np.ndarray:

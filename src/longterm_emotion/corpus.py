@@ -94,7 +94,7 @@ def read_gold_standard(path) -> tuple[np.ndarray, np.ndarray]:
         value_col = next(i for i, a in enumerate(attributes) if a not in ("instance_name", "frametime"))
     except (ValueError, StopIteration):
         raise InputDataError(path, f"expected attributes frameTime and a value column, found {attributes}") from None
-    rows = [(n + data_start + 1, ln) for n, ln in enumerate(lines[data_start:]) if ln.strip() and not ln.startswith("%")]
+    rows = [(n + data_start + 1, ln) for n, ln in enumerate(lines[data_start:]) if ln.strip() and not ln.lstrip().startswith("%")]
     if not rows:
         raise InputDataError(path, "gold standard has no data rows")
     times = np.empty(len(rows))
@@ -105,7 +105,7 @@ def read_gold_standard(path) -> tuple[np.ndarray, np.ndarray]:
             raise InputDataError(path, f"line {line_number}: {len(fields)} fields, header declares {len(attributes)}")
         times[i] = _number(path, line_number, fields[time_col], "frameTime")
         values[i] = _number(path, line_number, fields[value_col], attributes[value_col])
-    _check_times(path, times)
+    _check_times(path, times, [line_number for line_number, _ in rows])
     return times, values
 
 
@@ -119,12 +119,14 @@ def _number(path, line_number: int, field: str, column: str) -> float:
     return value
 
 
-def _check_times(path, times: np.ndarray) -> None:
+def _check_times(path, times: np.ndarray, line_numbers: list[int]) -> None:
     steps = np.diff(times)
     if np.any(steps <= 0):
         bad = int(np.argmax(steps <= 0))
         raise InputDataError(
-            path, f"frame times are not increasing: row {bad + 2} has {times[bad + 1]:.3f} s after {times[bad]:.3f} s"
+            path,
+            f"line {line_numbers[bad + 1]}: frame times are not increasing: "
+            f"{times[bad + 1]:.3f} s after {times[bad]:.3f} s",
         )
 
 
@@ -135,7 +137,7 @@ def read_ratings(path) -> pd.DataFrame:
         with open(path, encoding="utf-8") as handle:
             header = handle.readline()
         frame = pd.read_csv(path, sep=";" if header.count(";") >= header.count(",") else ",")
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise InputDataError(path, f"cannot read ratings ({exc})") from None
     frame.columns = [str(c).strip() for c in frame.columns]
     raters = [c for c in frame.columns if c in RATERS]

@@ -38,6 +38,11 @@ def rmse(y_true, y_pred) -> float:
 
 def score_partition(y_true: Sequence, y_pred: Sequence) -> dict:
     """CCC and RMSE over all recordings of a partition concatenated, as AVEC scores."""
+    if len(y_true) != len(y_pred):
+        raise ValueError(f"score_partition: {len(y_true)} label sequences, {len(y_pred)} prediction sequences")
+    for i, (y, p) in enumerate(zip(y_true, y_pred)):
+        if np.size(y) != np.size(p):
+            raise ValueError(f"score_partition: recording {i} has {np.size(y)} labels, {np.size(p)} predictions")
     y = np.concatenate([np.asarray(a, dtype=np.float64).ravel() for a in y_true])
     p = np.concatenate([np.asarray(a, dtype=np.float64).ravel() for a in y_pred])
     return {"ccc": ccc(y, p), "rmse": rmse(y, p)}

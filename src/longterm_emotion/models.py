@@ -25,6 +25,7 @@ from collections.abc import Sequence
 import torch
 import torch.nn.functional as F
 from torch import nn
+from torch.utils.weak import WeakIdKeyDictionary
 
 ACTIVATIONS = {"tanh": nn.Tanh, "relu": nn.ReLU, "elu": nn.ELU}
 
@@ -65,18 +66,6 @@ def _orthogonal_(w: torch.Tensor, g: torch.Generator) -> None:
     q, r = torch.linalg.qr(a)
     q = q * torch.sign(torch.diagonal(r))
     w.copy_(q if rows >= cols else q.T)
-
-
-def _fast_fft_len(n: int) -> int:
-    """Smallest 5-smooth integer (2^a 3^b 5^c) >= n."""
-    while True:
-        m = n
-        for p in (2, 3, 5):
-            while m % p == 0:
-                m //= p
-        if m == 1:
-            return n
-        n += 1
 
 
 class EnsembleModel(nn.Module):
@@ -122,38 +111,84 @@ class EnsembleModel(nn.Module):
                 _glorot_(w, w.shape[1] * w.shape[2], w.shape[0] * w.shape[2], g)
 
 
+class _PaddedRfft(torch.autograd.Function):
+    """rfft of w zero-padded to n (last dim) with an exact, cheap backward.
+
+    PyTorch's generic rfft backward goes through a full complex FFT; the adjoint
+    of a one-sided real FFT is n * irfft of the gradient with its interior bins
+    halved, cropped to the input length.
+    """
+
+    @staticmethod
+    def forward(ctx, w: torch.Tensor, n: int) -> torch.Tensor:
+        ctx.n, ctx.length = n, w.shape[-1]
+        return torch.fft.rfft(w, n)
+
+    @staticmethod
+    def backward(ctx, grad: torch.Tensor):
+        n = ctx.n
+        half = grad.clone()
+        half[..., 1 : (n + 1) // 2] *= 0.5
+        return torch.fft.irfft(half, n)[..., : ctx.length] * n, None
+
+
 class SingleFilterNet(EnsembleModel):
     """Section 4: one filter of length L over all channels, tanh, scalar linear regression.
 
     'same' alignment as PyTorch's ``padding="same"`` with zero padding: output
-    t sees inputs t - (L-1)//2 ... t + L//2. The convolution is computed with
-    FFTs so its cost barely depends on L.
+    t sees inputs t - (L-1)//2 ... t + L//2. The convolution is an overlap-add
+    FFT convolution with one FFT size `fft_size` (>= L) for every L: blocks of
+    fft_size - L + 1 frames, so the cost of a step hardly depends on L. Input
+    spectra are cached per input tensor (features do not change in training).
     """
 
-    def __init__(self, in_dim: int, filter_length: int, seeds: Sequence[int]):
+    def __init__(self, in_dim: int, filter_length: int, seeds: Sequence[int], fft_size: int = 3072):
         super().__init__(seeds)
         if filter_length < 1:
             raise ValueError(f"filter_length must be >= 1, got {filter_length}")
+        if fft_size < filter_length + 1:
+            raise ValueError(f"fft_size ({fft_size}) must exceed filter_length ({filter_length})")
         M, L = self.n_members, filter_length
         self.filter_length = L
+        self.fft_size = fft_size
+        self.block = fft_size - L + 1
         self.weight = nn.Parameter(torch.empty(M, in_dim, L))
         self.bias = nn.Parameter(torch.zeros(M))
         self.out_weight = nn.Parameter(torch.empty(M))
         self.out_bias = nn.Parameter(torch.zeros(M))
+        self._spectra = WeakIdKeyDictionary()
         with torch.no_grad():
             for m, seed in enumerate(self.seeds):
                 g = torch.Generator().manual_seed(seed)
                 _glorot_(self.weight[m], in_dim * L, L, g)
                 _glorot_(self.out_weight[m : m + 1], 1, 1, g)
 
+    def _input_spectra(self, x: torch.Tensor) -> torch.Tensor:
+        """Block spectra of x as one real matrix per bin, (F, 2 * B * nb, 2 * C): [[Re, -Im], [Im, Re]]."""
+        cached = self._spectra.get(x)
+        if cached is None:
+            B, C, T = x.shape
+            nb = -(-T // self.block)
+            blocks = F.pad(x.detach(), (0, nb * self.block - T)).reshape(B, C, nb, self.block)
+            X = torch.fft.rfft(blocks, self.fft_size).permute(3, 0, 2, 1).reshape(-1, B * nb, C)
+            cached = torch.cat([torch.cat([X.real, -X.imag], 2), torch.cat([X.imag, X.real], 2)], 1).contiguous()
+            self._spectra[x] = cached
+        return cached
+
     def conv(self, x: torch.Tensor) -> torch.Tensor:
         """Filter outputs before tanh, (B, C, T) -> (B, M, T)."""
-        T, L = x.shape[-1], self.filter_length
-        n = _fast_fft_len(T + L - 1)
-        X = torch.fft.rfft(x, n)
-        W = torch.fft.rfft(self.weight.flip(-1), n)
-        full = torch.fft.irfft(torch.einsum("bcf,mcf->bmf", X, W), n)
-        return full[..., L // 2 : L // 2 + T] + self.bias[:, None]
+        B, C, T = x.shape
+        M, L, N, step = self.n_members, self.filter_length, self.fft_size, self.block
+        spectra = self._input_spectra(x)
+        blocks = spectra.shape[1] // 2
+        V = torch.view_as_real(_PaddedRfft.apply(self.weight.flip(-1), N))  # (M, C, F, 2)
+        Y = torch.bmm(spectra, V.permute(2, 3, 1, 0).reshape(N // 2 + 1, 2 * C, M))  # (F, 2 * blocks, M)
+        y = torch.fft.irfft(torch.complex(Y[:, :blocks], Y[:, blocks:]), N, dim=0)  # (N, B * nb, M)
+        nb = blocks // B
+        y = y.reshape(N, B, nb, M).permute(1, 2, 0, 3).reshape(B, nb * N, M)
+        where = (torch.arange(nb, device=x.device)[:, None] * step + torch.arange(N, device=x.device)).reshape(-1)
+        full = y.new_zeros(B, (nb - 1) * step + N, M).index_add(1, where, y)
+        return full[:, L // 2 : L // 2 + T].transpose(1, 2) + self.bias[:, None]
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.out_weight[:, None] * torch.tanh(self.conv(x)) + self.out_bias[:, None]

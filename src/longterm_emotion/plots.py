@@ -103,3 +103,34 @@ def plot_spectrum(freqs_by_dimension: dict, cumshare_by_dimension: dict, path,
     ax.legend(fontsize="small", loc="lower right")
     _finish(fig, path)
     return fig
+
+
+def plot_sweep(summary: pd.DataFrame, path, corpus_name: str):
+    """Figure 1: mean dev CCC against filter length L (log2 axis), band of one std over runs.
+
+    ``summary`` is ``sweep.summarise``'s table. The top axis gives L in seconds.
+    Returns the closed Figure.
+    """
+    fig, ax = _new_axes()
+    for i, (dimension, rows) in enumerate(summary.groupby("dimension", sort=False)):
+        rows = rows.sort_values("filter_length")
+        color = _color(dimension, i)
+        mean, std = rows["dev_ccc_mean"].to_numpy(), rows["dev_ccc_std"].to_numpy()
+        ax.plot(rows["filter_length"], mean, "o-", color=color,
+                label=f"{dimension}: mean of {rows['runs'].iloc[0]} runs")
+        ax.fill_between(rows["filter_length"], mean - std, mean + std, color=color, alpha=0.2,
+                        label=f"{dimension}: \u00b11 std")
+    lengths = np.sort(summary["filter_length"].unique())
+    seconds_per_frame = float((summary["context_s"] / summary["filter_length"]).iloc[0])
+    ax.set_xscale("log", base=2)
+    ax.set_xticks(lengths, [str(n) for n in lengths])
+    ax.minorticks_off()
+    ax.set_xlabel("filter length L (frames of 40 ms; log2 scale)")
+    ax.set_ylabel("dev CCC (dimensionless)")
+    top = ax.secondary_xaxis("top", functions=(lambda n: n * seconds_per_frame, lambda s: s / seconds_per_frame))
+    top.set_xticks(lengths * seconds_per_frame, [f"{n * seconds_per_frame:g}" for n in lengths], fontsize="x-small")
+    top.set_xlabel("filter length (s)")
+    ax.set_title(f"Single-filter network: context length vs dev CCC\n{corpus_name}", fontsize="medium")
+    ax.legend(fontsize="small", loc="lower right")
+    _finish(fig, path)
+    return fig

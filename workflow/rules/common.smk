@@ -19,3 +19,6 @@ def corpus_name():
     if config["corpus_name"]:
         return config["corpus_name"]
     return "synthetic RECOLA-layout corpus" if SYNTHETIC else f"RECOLA ({config['data_dir']})"
+
+# Label frames per second implied by stacking (25 Hz: 4 frames of 10 ms).
+LABEL_RATE = 1000.0 / (config["features"]["stack"] * config["features"]["frame_shift_ms"])

@@ -1,0 +1,83 @@
+"""The preliminary experiment of Section 4: one filter of length L, dev CCC against L (Figure 1)."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pandas as pd
+
+from . import features, training
+
+
+def run_length(train_dir, dev_dir, dimension: str, filter_length: int, sweep: dict, device) -> pd.DataFrame:
+    """Train sweep['runs'] seeds of the single-filter model for one L (vectorised); one row per run."""
+    train_set = training.to_recordings(features.load_partition(train_dir, [dimension]), dimension, device)
+    dev_set = training.to_recordings(features.load_partition(dev_dir, [dimension]), dimension, device)
+    seeds = [int(sweep["seed"]) + run for run in range(int(sweep["runs"]))]
+    started = time.perf_counter()
+    result = training.train(
+        "single_filter", {"filter_length": int(filter_length), "fft_size": int(sweep["fft_size"])},
+        seeds, train_set, dev_set, sweep,
+    )
+    seconds = time.perf_counter() - started
+    return pd.DataFrame({
+        "filter_length": int(filter_length),
+        "dimension": dimension,
+        "seed": seeds,
+        "dev_ccc": result.best_dev_ccc,
+        "best_epoch": result.best_epoch,
+        "epochs": result.epochs_run,
+        "seconds_per_epoch": result.seconds_per_epoch,
+        "seconds": seconds,
+        "device": str(device),
+    })
+
+
+def summarise(runs: pd.DataFrame, frame_rate: float) -> pd.DataFrame:
+    """Mean and std of dev CCC per (dimension, L), with the per-run values and the cost."""
+    rows = []
+    for (dimension, length), group in runs.groupby(["dimension", "filter_length"], sort=True):
+        scores = group["dev_ccc"].to_numpy()
+        rows.append({
+            "dimension": dimension,
+            "filter_length": int(length),
+            "context_s": length / frame_rate,
+            "dev_ccc_mean": scores.mean(),
+            "dev_ccc_std": scores.std(),
+            "runs": len(scores),
+            "dev_ccc_runs": " ".join(f"{s:.3f}" for s in scores),
+            "epochs": int(group["epochs"].iloc[0]),
+            "seconds_per_epoch": float(group["seconds_per_epoch"].iloc[0]),
+            "seconds": float(group["seconds"].iloc[0]),
+        })
+    return pd.DataFrame(rows)
+
+
+def epoch_time_ratio(summary: pd.DataFrame) -> float:
+    """Seconds per epoch at the longest L over those at the shortest (mean over dimensions)."""
+    by_length = summary.groupby("filter_length")["seconds_per_epoch"].mean()
+    return float(by_length.iloc[-1] / by_length.iloc[0])
+
+
+def mean_dev_ccc(summary: pd.DataFrame, dimension: str, length: int) -> float:
+    row = summary[(summary.dimension == dimension) & (summary.filter_length == length)]
+    return float(row["dev_ccc_mean"].iloc[0]) if len(row) else np.nan
+
+
+def write_results(run_csvs, stem, frame_rate: float, corpus_name: str, figure_path) -> pd.DataFrame:
+    """Collect the per-L runs into the sweep table (csv/md/tex), the runs table and Figure 1."""
+    from . import plots
+    from .tables import write_table
+
+    runs = pd.concat([pd.read_csv(path) for path in run_csvs], ignore_index=True)
+    summary = summarise(runs, frame_rate)
+    write_table(
+        summary, stem, "Filter-length sweep: dev CCC of the single-filter network", corpus_name,
+        notes=[f"{summary['runs'].iloc[0]} runs (seeds) per length; mean and population std of dev CCC over runs, "
+               "each run at its best dev epoch.",
+               f"Epoch time ratio longest/shortest L: {epoch_time_ratio(summary):.2f}."],
+    )
+    runs.assign(corpus=corpus_name).to_csv(f"{stem}_runs.csv", index=False)
+    plots.plot_sweep(summary, figure_path, corpus_name)
+    return summary

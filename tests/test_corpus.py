@@ -1,0 +1,286 @@
+"""Tests of the RECOLA AVEC 2016 layout reader: ARFF gold standards, rating CSVs, recording lists, labels."""
+
+import numpy as np
+import pytest
+
+from longterm_emotion import corpus
+from longterm_emotion.errors import InputDataError
+
+HEADER = (
+    "@relation GOLDSTANDARD_arousal\n\n"
+    "@attribute Instance_name string\n@attribute frameTime numeric\n@attribute GoldStandard numeric\n\n"
+    "@data\n\n"
+)
+HEADER_LINES = HEADER.count("\n")  # the first data row is on line HEADER_LINES + 1
+
+
+def write(path, text):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def expect_error(call, path, *words, line=None):
+    with pytest.raises(InputDataError) as info:
+        call(path)
+    assert info.value.path == str(path)
+    assert str(path) in str(info.value)
+    problem = info.value.problem.lower()
+    for word in words:
+        assert word.lower() in problem, problem
+    if line is not None:
+        assert f"line {line}:" in problem, problem
+    return info.value
+
+
+# --- ARFF gold standard ---------------------------------------------------------------------
+
+
+def test_arff_unquoted(tmp_path):
+    path = write(tmp_path / "train_1.arff", HEADER + "train_1,0.00,-0.019902\ntrain_1,0.04,0.5\ntrain_1,0.08,1e-3\n")
+    times, values = corpus.read_gold_standard(path)
+    np.testing.assert_array_equal(times, [0.0, 0.04, 0.08])
+    np.testing.assert_array_equal(values, [-0.019902, 0.5, 0.001])
+
+
+def test_arff_quoted_names_blank_and_comment_lines(tmp_path):
+    text = (
+        "% exported by the AVEC 2016 organisers\n"
+        "@RELATION 'GOLDSTANDARD_valence'\n\n"
+        "% @attribute commented_out numeric\n"
+        "@attribute 'Instance_name' string\n"
+        "@ATTRIBUTE frameTime NUMERIC\r\n"
+        "@attribute GoldStandard numeric\n"
+        "\n@DATA\n\n"
+        "'train_1',0.00,0.25\n"
+        "\n"
+        "% a comment between rows\n"
+        "  % an indented comment\n"
+        "'train_1', 0.04 , -0.5\r\n"
+        "   \n"
+        "'train_1',0.08,0.125\n\n\n"
+    )
+    times, values = corpus.read_gold_standard(write(tmp_path / "train_1.arff", text))
+    np.testing.assert_array_equal(times, [0.0, 0.04, 0.08])
+    np.testing.assert_array_equal(values, [0.25, -0.5, 0.125])
+
+
+def test_arff_columns_found_by_name(tmp_path):
+    # Value first, then time, then instance name: the reader must use the @attribute order.
+    text = (
+        "@relation x\n@attribute GoldStandard numeric\n@attribute frameTime numeric\n"
+        "@attribute Instance_name string\n@data\n0.7,0.00,dev_3\n-0.1,0.04,dev_3\n"
+    )
+    times, values = corpus.read_gold_standard(write(tmp_path / "dev_3.arff", text))
+    np.testing.assert_array_equal(times, [0.0, 0.04])
+    np.testing.assert_array_equal(values, [0.7, -0.1])
+
+
+def test_arff_text_in_numeric_column(tmp_path):
+    path = write(tmp_path / "train_2.arff", HEADER + "train_2,0.00,0.1\ntrain_2,0.04,high\n")
+    expect_error(corpus.read_gold_standard, path, "not a number", "'high'", line=HEADER_LINES + 2)
+
+
+def test_arff_text_in_time_column(tmp_path):
+    path = write(tmp_path / "train_2.arff", HEADER + "train_2,zero,0.1\n")
+    expect_error(corpus.read_gold_standard, path, "frametime", "not a number", line=HEADER_LINES + 1)
+
+
+@pytest.mark.parametrize("token", ["NaN", "nan", "inf", "-Infinity"])
+def test_arff_non_finite(tmp_path, token):
+    path = write(tmp_path / "train_3.arff", HEADER + f"train_3,0.00,0.1\ntrain_3,0.04,0.2\ntrain_3,0.08,{token}\n")
+    expect_error(corpus.read_gold_standard, path, token, line=HEADER_LINES + 3)
+
+
+def test_arff_missing_value_marker(tmp_path):
+    path = write(tmp_path / "train_3.arff", HEADER + "train_3,0.00,?\n")
+    expect_error(corpus.read_gold_standard, path, "not a number", line=HEADER_LINES + 1)
+
+
+@pytest.mark.parametrize("times, bad_row", [([0.0, 0.04, 0.04, 0.12], 2), ([0.0, 0.04, 0.08, 0.02], 3)])
+def test_arff_times_not_increasing(tmp_path, times, bad_row):
+    # A blank line inside the data shifts file lines away from row numbers: the line must be the file's.
+    rows = [f"train_4,{t:.2f},0.1\n" for t in times]
+    path = write(tmp_path / "train_4.arff", HEADER + rows[0] + "\n" + "".join(rows[1:]))
+    expect_error(corpus.read_gold_standard, path, "not increasing", line=HEADER_LINES + 2 + bad_row)
+
+
+def test_arff_without_data_section(tmp_path):
+    path = write(tmp_path / "train_5.arff", HEADER.replace("@data", "") + "train_5,0.00,0.1\n")
+    expect_error(corpus.read_gold_standard, path, "no @data")
+
+
+def test_arff_without_rows(tmp_path):
+    expect_error(corpus.read_gold_standard, write(tmp_path / "train_5.arff", HEADER), "no data rows")
+
+
+def test_arff_field_count(tmp_path):
+    path = write(tmp_path / "train_6.arff", HEADER + "train_6,0.00,0.1\ntrain_6,0.04\n")
+    expect_error(corpus.read_gold_standard, path, "2 fields", line=HEADER_LINES + 2)
+
+
+def test_arff_without_frame_time(tmp_path):
+    path = write(tmp_path / "train_7.arff", "@attribute Instance_name string\n@attribute GoldStandard numeric\n@data\na,1\n")
+    expect_error(corpus.read_gold_standard, path, "frameTime")
+
+
+def test_arff_missing_file(tmp_path):
+    expect_error(corpus.read_gold_standard, tmp_path / "train_8.arff", "cannot read")
+
+
+def test_gold_standard_round_trip(tmp_path):
+    rng = np.random.default_rng(0)
+    times = np.arange(7501) / 25.0
+    values = np.clip(rng.normal(0, 0.3, len(times)), -1, 1)
+    path = tmp_path / "ratings_gold_standard" / "arousal" / "dev_2.arff"
+    corpus.write_gold_standard(path, "dev_2", "arousal", times, values)
+    text = path.read_text()
+    assert text.startswith("@relation GOLDSTANDARD_arousal\n")
+    assert "\ndev_2,300.00," in text
+    read_times, read_values = corpus.read_gold_standard(path)
+    assert len(read_times) == 7501
+    np.testing.assert_allclose(read_times, times, atol=5e-3)
+    np.testing.assert_allclose(read_values, values, atol=5e-7)
+
+
+# --- individual ratings ---------------------------------------------------------------------
+
+
+def test_ratings_semicolon(tmp_path):
+    text = "time;FM1;FM2;FM3;FF1;FF2;FF3\n0.00;0.1;0.2;0.3;0.4;0.5;0.6\n0.04;-0.1;-0.2;-0.3;-0.4;-0.5;-0.6\n"
+    frame = corpus.read_ratings(write(tmp_path / "train_1.csv", text))
+    assert list(frame.columns) == ["time", *corpus.RATERS]
+    np.testing.assert_allclose(frame[list(corpus.RATERS)].to_numpy(), [[0.1, 0.2, 0.3, 0.4, 0.5, 0.6], [-0.1, -0.2, -0.3, -0.4, -0.5, -0.6]])
+
+
+def test_ratings_comma(tmp_path):
+    text = "time,FM1,FM2,FM3,FF1,FF2,FF3\n0.00,0.1,0.2,0.3,0.4,0.5,0.6\n"
+    frame = corpus.read_ratings(write(tmp_path / "train_1.csv", text))
+    np.testing.assert_allclose(frame.loc[0, list(corpus.RATERS)].to_numpy(float), [0.1, 0.2, 0.3, 0.4, 0.5, 0.6])
+
+
+def test_ratings_redistributed_single_file(tmp_path):
+    text = (
+        "Instance_name,frameTime,GoldStandard,time,FM1 ,FM2 ,FM3 ,FF1 ,FF2 ,FF3 \n"
+        "train_1,0.00,0.05,0.00,0.1 ,0.2 ,0.3 ,0.4 ,0.5 ,0.6 \n"
+        "train_1,0.04,0.06,0.04,0.0,0.0,0.0,0.0,0.0,1.0\n"
+    )
+    frame = corpus.read_ratings(write(tmp_path / "train_1.csv", text))
+    for rater in corpus.RATERS:
+        assert rater in frame.columns
+        assert frame[rater].dtype.kind == "f"
+    np.testing.assert_allclose(frame["FM2"], [0.2, 0.0])
+    np.testing.assert_allclose(frame["FF3"], [0.6, 1.0])
+    np.testing.assert_allclose(frame["GoldStandard"], [0.05, 0.06])
+
+
+def test_ratings_text_cell(tmp_path):
+    text = "time;FM1;FM2;FM3;FF1;FF2;FF3\n0.00;0.1;0.2;0.3;0.4;0.5;0.6\n0.04;0.1;0.2;n/a;0.4;0.5;0.6\n"
+    expect_error(corpus.read_ratings, write(tmp_path / "train_1.csv", text), "FM3", "not a number", "row 3")
+
+
+def test_ratings_without_raters(tmp_path):
+    expect_error(corpus.read_ratings, write(tmp_path / "train_1.csv", "time;a;b\n0;1;2\n"), "no rater columns")
+
+
+@pytest.mark.parametrize("text", ["", "\n"])
+def test_ratings_empty_file(tmp_path, text):
+    expect_error(corpus.read_ratings, write(tmp_path / "train_1.csv", text), "cannot read")
+
+
+def test_ratings_round_trip(tmp_path):
+    rng = np.random.default_rng(3)
+    times = np.arange(251) / 25.0
+    ratings = np.clip(rng.normal(0, 0.3, (len(times), 6)), -1, 1)
+    path = corpus.ratings_path(tmp_path, "valence", "test_2", centred=True)
+    corpus.write_ratings(path, times, ratings)
+    assert path == tmp_path / "ratings_individual_centred" / "valence" / "test_2.csv"
+    assert path.read_text().splitlines()[0] == "time;FM1;FM2;FM3;FF1;FF2;FF3"
+    frame = corpus.read_ratings(path)
+    np.testing.assert_allclose(frame["time"], times, atol=5e-3)
+    np.testing.assert_allclose(frame[list(corpus.RATERS)].to_numpy(), ratings, atol=5e-7)
+
+
+# --- recordings and labels ------------------------------------------------------------------
+
+
+def make_audio_dir(root, names):
+    folder = root / corpus.AUDIO_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        (folder / name).write_bytes(b"")
+    return root
+
+
+def test_list_recordings_numeric_order(tmp_path):
+    names = [f"train_{n}.wav" for n in (10, 2, 1, 9, 11, 3)] + ["dev_1.wav", "train_x.wav", "train_1_old.wav", "train_4.txt"]
+    root = make_audio_dir(tmp_path, names)
+    assert corpus.list_recordings(root, "train") == ["train_1", "train_2", "train_3", "train_9", "train_10", "train_11"]
+    assert corpus.list_recordings(root, "dev") == ["dev_1"]
+
+
+def test_list_recordings_empty_partition(tmp_path):
+    root = make_audio_dir(tmp_path, ["train_1.wav", "dev_1.wav"])
+    with pytest.raises(InputDataError) as info:
+        corpus.list_recordings(root, "test")
+    assert info.value.path == str(root / corpus.AUDIO_DIR)
+    assert "'test'" in info.value.problem and "no recordings" in info.value.problem
+
+
+def test_list_recordings_errors(tmp_path):
+    with pytest.raises(InputDataError, match="audio folder not found"):
+        corpus.list_recordings(tmp_path, "train")
+    with pytest.raises(ValueError, match="unknown partition"):
+        corpus.list_recordings(make_audio_dir(tmp_path, ["train_1.wav"]), "training")
+
+
+def labelled(root, recording, dimensions=("arousal", "valence"), n=5):
+    for d in dimensions:
+        values = np.linspace(-0.5, 0.5, n) * (1 if d == "arousal" else -1)
+        corpus.write_gold_standard(corpus.gold_standard_path(root, d, recording), recording, d, np.arange(n) / 25, values)
+
+
+def test_read_labels(tmp_path):
+    labelled(tmp_path, "dev_1")
+    labels = corpus.read_labels(tmp_path, "dev", "dev_1", ["arousal", "valence"])
+    assert set(labels) == {"arousal", "valence"}
+    np.testing.assert_allclose(labels["arousal"], np.linspace(-0.5, 0.5, 5))
+    np.testing.assert_allclose(labels["valence"], -np.linspace(-0.5, 0.5, 5))
+
+
+def test_read_labels_unlabelled_test(tmp_path):
+    labelled(tmp_path, "dev_1")
+    assert corpus.read_labels(tmp_path, "test", "test_1", ["arousal", "valence"]) is None
+
+
+def test_read_labels_test_with_labels(tmp_path):
+    labelled(tmp_path, "test_1")
+    labels = corpus.read_labels(tmp_path, "test", "test_1", ["arousal", "valence"])
+    assert labels is not None and len(labels["valence"]) == 5
+
+
+def test_read_labels_test_partly_labelled(tmp_path):
+    labelled(tmp_path, "test_1", dimensions=("arousal",))
+    (tmp_path / corpus.GOLD_DIR / "valence").mkdir()
+    with pytest.raises(InputDataError) as info:
+        corpus.read_labels(tmp_path, "test", "test_1", ["arousal", "valence"])
+    assert info.value.path == str(corpus.gold_standard_path(tmp_path, "valence", "test_1"))
+
+
+@pytest.mark.parametrize("partition", ["train", "dev"])
+def test_read_labels_missing_required(tmp_path, partition):
+    labelled(tmp_path, f"{partition}_1")
+    labelled(tmp_path, f"{partition}_2", dimensions=("arousal",))
+    with pytest.raises(InputDataError) as info:
+        corpus.read_labels(tmp_path, partition, f"{partition}_2", ["arousal", "valence"])
+    missing = corpus.gold_standard_path(tmp_path, "valence", f"{partition}_2")
+    assert info.value.path == str(missing)
+    assert str(missing) in str(info.value) and "missing" in info.value.problem
+
+
+def test_read_labels_missing_dimension_folder(tmp_path):
+    labelled(tmp_path, "dev_1", dimensions=("arousal",))
+    with pytest.raises(InputDataError) as info:
+        corpus.read_labels(tmp_path, "dev", "dev_1", ["arousal", "dominance"])
+    assert info.value.path == str(tmp_path / corpus.GOLD_DIR / "dominance")
+    assert "dominance" in info.value.problem and "folder" in info.value.problem

@@ -1,0 +1,17 @@
+"""Snakemake script of rule label_study_tables."""
+import sys
+
+sys.path.insert(0, f"{snakemake.scriptdir}/../../src")
+from longterm_emotion import label_study  # noqa: E402
+from longterm_emotion.logs import logged  # noqa: E402
+
+with logged(snakemake.log[0]):
+    label_study.run(
+        snakemake.input,
+        snakemake.params.dimensions,
+        snakemake.params.study,
+        snakemake.params.label_rate,
+        snakemake.params.out_dir,
+        snakemake.params.figures_dir,
+        snakemake.params.corpus_name,
+    )

@@ -1,0 +1,15 @@
+"""Snakemake script of rule sweep_results."""
+import sys
+
+sys.path.insert(0, f"{snakemake.scriptdir}/../../src")
+from longterm_emotion import sweep  # noqa: E402
+from longterm_emotion.logs import logged  # noqa: E402
+
+with logged(snakemake.log[0]):
+    sweep.write_results(
+        snakemake.input,
+        snakemake.params.stem,
+        snakemake.params.label_rate,
+        snakemake.params.corpus_name,
+        snakemake.output[-1],
+    )
