@@ -16,6 +16,8 @@ include: "workflow/rules/corpus.smk"
 include: "workflow/rules/features.smk"
 include: "workflow/rules/label_study.smk"
 include: "workflow/rules/sweep.smk"
+include: "workflow/rules/train.smk"
+include: "workflow/rules/results.smk"
 
 
 rule all:
@@ -24,3 +26,6 @@ rule all:
         rules.features.input,
         rules.label_study.input,
         rules.sweep.input,
+        rules.train.input,
+        rules.tables.input,
+        rules.figures.input,

@@ -134,3 +134,35 @@ def plot_sweep(summary: pd.DataFrame, path, corpus_name: str):
     ax.legend(fontsize="small", loc="lower right")
     _finish(fig, path)
     return fig
+
+
+def plot_predictions(frames: dict, recording: str | None, start_s: float, duration_s: float, path,
+                     corpus_name: str):
+    """Figure 5: a segment of dev predictions of several models against the gold standard.
+
+    ``frames`` maps dimension -> {model label: predictions table} (the train
+    rule's predictions.csv: partition, recording, frameTime, gold, ensemble).
+    One panel per dimension; the first dev recording when ``recording`` is None.
+    """
+    fig, axes = plt.subplots(len(frames), 1, figsize=(7.5, 2.6 * len(frames)), sharex=True, squeeze=False)
+    for ax, (dimension, by_model) in zip(axes[:, 0], frames.items(), strict=True):
+        first = next(iter(by_model.values()))
+        dev = first[first["partition"] == "dev"]
+        name = recording or dev["recording"].iloc[0]
+        window = (dev["recording"] == name) & dev["frameTime"].between(start_s, start_s + duration_s)
+        if not window.any():
+            raise ValueError(f"figure5: recording {name!r} has no dev frames between {start_s} and {start_s + duration_s} s")
+        ax.plot(dev.loc[window, "frameTime"], dev.loc[window, "gold"], color="k", linewidth=2, label="gold standard")
+        for i, (label, table) in enumerate(by_model.items()):
+            rows = table[(table["partition"] == "dev") & (table["recording"] == name)
+                         & table["frameTime"].between(start_s, start_s + duration_s)]
+            ax.plot(rows["frameTime"], rows["ensemble"], color=f"C{i}", linewidth=1, label=label)
+        ax.grid(True, alpha=0.3)
+        ax.set_ylabel(f"{dimension} (rating scale, -1 to 1)")
+        ax.set_title(f"{dimension}, {name}", fontsize="small")
+        ax.legend(fontsize="x-small", loc="upper right", ncol=3)
+    axes[-1, 0].set_xlabel("time in recording (s)")
+    fig.suptitle(f"Dev predictions (ensemble of runs) vs gold standard, {duration_s:g} s segment\n{corpus_name}",
+                 fontsize="medium")
+    _finish(fig, path)
+    return fig

@@ -1,0 +1,52 @@
+"""Reference baselines on the same features: ridge regression on stacked context frames."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .metrics import ccc
+
+
+def context_offsets(context_s: float, step_s: float, rate: float) -> np.ndarray:
+    """Frame offsets -K*s ... +K*s (s = step in frames) covering about context_s seconds."""
+    step = max(1, int(round(step_s * rate)))
+    half = int(round(context_s * rate / 2 / step))
+    return np.arange(-half, half + 1) * step
+
+
+def stack_context(x: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """Frames at the given offsets around each frame, edges clamped: (T, D) -> (T, len(offsets) * D)."""
+    index = np.clip(np.arange(len(x))[:, None] + offsets[None, :], 0, len(x) - 1)
+    return x[index].reshape(len(x), -1)
+
+
+def _design(items, offsets) -> np.ndarray:
+    stacked = np.concatenate([stack_context(item["features"], offsets) for item in items])
+    return np.hstack([stacked, np.ones((len(stacked), 1), dtype=stacked.dtype)])
+
+
+def fit_ridge(train_items, dev_items, dimensions, offsets, ridges) -> dict:
+    """Ridge weights per dimension, the ridge strength chosen on dev CCC (bias not penalised)."""
+    X = _design(train_items, offsets).astype(np.float64)
+    gram = X.T @ X
+    penalty = np.eye(len(gram))
+    penalty[-1, -1] = 0.0
+    X_dev = _design(dev_items, offsets).astype(np.float64)
+    chosen = {}
+    for dimension in dimensions:
+        y = np.concatenate([item["labels"][dimension] for item in train_items]).astype(np.float64)
+        y_dev = np.concatenate([item["labels"][dimension] for item in dev_items])
+        rhs = X.T @ y
+        candidates = []
+        for ridge in ridges:
+            weights = np.linalg.solve(gram + ridge * len(X) / 1000.0 * penalty, rhs)
+            candidates.append((ccc(y_dev, X_dev @ weights), ridge, weights))
+        score, ridge, weights = max(candidates, key=lambda c: c[0])
+        chosen[dimension] = {"ridge": ridge, "dev_ccc": score, "weights": weights,
+                             "grid": [(r, s) for s, r, _ in candidates]}
+    return chosen
+
+
+def predict_ridge(items, weights: np.ndarray, offsets) -> list[np.ndarray]:
+    """Predictions per recording, each shaped (1, T) like an ensemble of one."""
+    return [(_design([item], offsets) @ weights)[None, :] for item in items]
