@@ -98,6 +98,10 @@ class EnsembleModel(nn.Module):
     def n_parameters_per_member(self) -> int:
         return sum(p.numel() for p in self.parameters()) // self.n_members
 
+    def param_groups(self, lr: float) -> list[dict]:
+        """Optimiser parameter groups; one learning rate for everything by default."""
+        return [{"params": list(self.parameters()), "lr": lr}]
+
     @torch.no_grad()
     def _init_conv_members(self) -> None:
         """Glorot-uniform weights and zero biases of every conv layer, member by member."""
@@ -192,6 +196,16 @@ class SingleFilterNet(EnsembleModel):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.out_weight[:, None] * torch.tanh(self.conv(x)) + self.out_bias[:, None]
+
+    def param_groups(self, lr: float) -> list[dict]:
+        """The filter's learning rate is lr / L, the other parameters' lr.
+
+        Adam moves every weight by about lr per step, so a filter of C x L weights
+        would move its output by about lr * C * L and saturate the tanh at long L;
+        dividing by L keeps the step's effect on the output the same at every L.
+        """
+        rest = [self.bias, self.out_weight, self.out_bias]
+        return [{"params": [self.weight], "lr": lr / self.filter_length}, {"params": rest, "lr": lr}]
 
 
 class DilatedConvNet(EnsembleModel):

@@ -100,6 +100,16 @@ def _fingerprint(payload: dict) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
+def _data_digest(recordings: list[Recording]) -> str:
+    """Digest of the recordings' features and labels: a checkpoint only resumes on the same data."""
+    digest = hashlib.sha256()
+    for r in recordings:
+        for tensor in (r.x, r.y):
+            if tensor is not None:
+                digest.update(tensor.detach().cpu().contiguous().numpy().tobytes())
+    return digest.hexdigest()[:16]
+
+
 def train(
     model_name: str,
     model_params: dict,
@@ -117,7 +127,7 @@ def train(
     """
     device = train_set[0].x.device
     model = build_model(model_name, train_set[0].x.shape[1], seeds, **model_params).to(device)
-    optimiser = torch.optim.Adam(model.parameters(), lr=float(training["lr"]))
+    optimiser = torch.optim.Adam(model.param_groups(float(training["lr"])))
     order_rng = np.random.default_rng(int(training["shuffle_seed"]))
     members = model.n_members
     best_ccc = [-np.inf] * members
@@ -126,7 +136,8 @@ def train(
     history: list[dict] = []
     start_epoch = 1
     fingerprint = _fingerprint({"model": model_name, "params": model_params, "seeds": seeds, "training": training,
-                                "train": [r.name for r in train_set], "dev": [r.name for r in dev_set]})
+                                "train": [r.name for r in train_set], "dev": [r.name for r in dev_set],
+                                "data": _data_digest(train_set + dev_set)}) if checkpoint is not None else None
     if checkpoint is not None and Path(checkpoint).is_file():
         state = torch.load(checkpoint, map_location=device, weights_only=False)
         if state["fingerprint"] == fingerprint:
@@ -141,7 +152,10 @@ def train(
     l2 = float(training["l2"])
     epoch_seconds = []
     epoch = start_epoch - 1
-    for epoch in range(start_epoch, int(training["max_epochs"]) + 1):
+    last_epoch = int(training["max_epochs"])
+    if start_epoch > 1 and min(epoch - b for b in best_epoch) >= int(training["patience"]):
+        last_epoch = epoch  # the interrupted run had already stopped early after its last saved epoch
+    for epoch in range(start_epoch, last_epoch + 1):
         started = time.perf_counter()
         model.train()
         losses = []

@@ -19,8 +19,8 @@ rule label_study_tables:
         study=config["label_study"],
         dimensions=config["dimensions"],
         label_rate=LABEL_RATE,
-        out_dir=f"{RESULTS}/label_study",
-        figures_dir=f"{RESULTS}/figures",
+        out_dir=lambda wc, output: str(Path(output[0]).parent),
+        figures_dir=lambda wc, output: str(Path(output[7]).parent),
         corpus_name=corpus_name(),
     log:
         f"{RESULTS}/logs/label_study.log",

@@ -38,7 +38,7 @@ rule timing_table:
             category="6 Results",
         ),
     params:
-        stem=f"{RESULTS}/tables/training_time",
+        stem=lambda wc, output: output[0].removesuffix(".csv"),
         corpus_name=corpus_name(),
     log:
         f"{RESULTS}/logs/tables/training_time.log",

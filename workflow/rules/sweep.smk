@@ -5,7 +5,8 @@ rule sweep_length:
     output:
         f"{RESULTS}/sweep/runs/{{dimension}}_L{{length}}.csv",
     params:
-        sweep=config["sweep"],
+        # Not the list of lengths: adding a length must not rerun the others.
+        sweep={k: v for k, v in config["sweep"].items() if k != "filter_lengths"},
         device=config["training"]["device"],
     wildcard_constraints:
         dimension="|".join(config["dimensions"]),
@@ -42,7 +43,7 @@ rule sweep_results:
         ),
     params:
         label_rate=LABEL_RATE,
-        stem=f"{RESULTS}/sweep/sweep",
+        stem=lambda wc, output: output[0].removesuffix(".csv"),
         corpus_name=corpus_name(),
     log:
         f"{RESULTS}/logs/sweep_results.log",

@@ -9,7 +9,7 @@ rule tune:
         settings=f"{RESULTS}/tune/{{model}}_{{dimension}}.yaml",
         grid=f"{RESULTS}/tune/{{model}}_{{dimension}}_grid.csv",
     params:
-        features_root=f"{RESULTS}/features",
+        features_root=lambda wc, input: str(Path(input[0]).parent.parent),
         base=lambda wc: config["models"][wc.model][wc.dimension],
         space=lambda wc: config["grid"]["space"].get(wc.model, {}),
         runs=config["grid"]["runs"],
@@ -47,7 +47,7 @@ rule train_model:
         ),
         directory(f"{RESULTS}/train/{{model}}/{{dimension}}/submission"),
     params:
-        features_root=f"{RESULTS}/features",
+        features_root=lambda wc, input: str(Path(input[0]).parent.parent),
         train=config["train"],
         device=config["training"]["device"],
         label_rate=LABEL_RATE,
@@ -84,7 +84,7 @@ rule best_filter:
         ),
         directory(f"{RESULTS}/train/best_filter/{{dimension}}/submission"),
     params:
-        features_root=f"{RESULTS}/features",
+        features_root=lambda wc, input: str(Path(input[0]).parent.parent),
         sweep=config["sweep"],
         train=config["train"],
         device=config["training"]["device"],
@@ -117,11 +117,11 @@ rule linear_baseline:
             name=["predictions.csv", "scores.csv", "history.csv"],
         ),
     params:
-        features_root=f"{RESULTS}/features",
+        features_root=lambda wc, input: str(Path(input[0]).parent.parent),
         dimensions=config["dimensions"],
         baseline=config["baselines"]["linear_context"],
         label_rate=LABEL_RATE,
-        out_root=f"{RESULTS}/train/linear_context",
+        out_root=lambda wc, output: str(Path(output[0]).parent.parent),
     log:
         f"{RESULTS}/logs/train/linear_context.log",
     benchmark:
@@ -142,7 +142,7 @@ rule training_time:
     output:
         f"{RESULTS}/timing/{{model}}.csv",
     params:
-        features_root=f"{RESULTS}/features",
+        features_root=lambda wc, input: str(Path(input[0]).parent.parent),
         settings=lambda wc: config["models"][wc.model]["arousal"],
         epochs=config["timing"]["epochs"],
         device=config["training"]["device"],

@@ -1,0 +1,37 @@
+"""Shared fixtures: the config's feature settings and one small synthetic corpus with features."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from longterm_emotion import corpus, features, synthetic
+
+ROOT = Path(__file__).resolve().parents[1]
+DIMENSIONS = ["arousal", "valence"]
+
+# A small corpus shaped like the real release: train and dev labelled, test unlabelled.
+SMALL_SYNTHETIC = {
+    "seed": 11,
+    "sample_rate": 16000,
+    "duration_s": 30.0,
+    "recordings": {"train": 2, "dev": 2, "test": 2},
+    "test_labels": False,
+    "label_rate": 25.0,
+}
+
+
+@pytest.fixture(scope="session")
+def features_cfg() -> dict:
+    """The `features` section of config.yaml."""
+    return yaml.safe_load((ROOT / "config.yaml").read_text())["features"]
+
+
+@pytest.fixture(scope="session")
+def small_corpus(tmp_path_factory, features_cfg):
+    """{'corpus': corpus dir, 'features': features root with train/dev/test, 'cfg': synthetic section}."""
+    root = tmp_path_factory.mktemp("small_corpus")
+    synthetic.write_corpus(root / "corpus", SMALL_SYNTHETIC, workers=2)
+    for partition in corpus.PARTITIONS:
+        features.extract_partition(root / "corpus", partition, DIMENSIONS, features_cfg, root / "features" / partition)
+    return {"corpus": root / "corpus", "features": root / "features", "cfg": SMALL_SYNTHETIC}

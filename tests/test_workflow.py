@@ -1,0 +1,361 @@
+"""End-to-end tests of the Snakemake workflow.
+
+One session-scoped run of the whole DAG on the tiny synthetic config
+(tests/configs/tiny.yaml) feeds most tests; the others are dry runs, runs of a
+few cheap jobs, or runs that must fail early. Snakemake runs as a subprocess
+with the repository as working directory (so profiles/default applies) and
+every output below a pytest tmp dir (`--config results_dir=...`).
+
+Order matters within this file (pytest keeps it): the dry-run checks on the
+session results come before the test that reruns a training job.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import struct
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import kaldiio
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from scipy.io import wavfile
+from scipy.signal import resample_poly
+
+REPO = Path(__file__).resolve().parents[1]
+TINY = REPO / "tests" / "configs" / "tiny.yaml"
+TINY_CFG = yaml.safe_load(TINY.read_text())
+DIMENSIONS = ["arousal", "valence"]
+PARTITIONS = ["train", "dev", "test"]
+LABEL_RATE = 25.0
+FEATURE_DIMS = 160  # 4 stacked frames x 40 mel bins
+# Label rows of a tiny recording: floor(duration * 25 Hz) + 1 (7501 for 300 s).
+ROWS = int(TINY_CFG["synthetic"]["duration_s"] * LABEL_RATE) + 1
+ALL_RULES = [
+    "synthetic_corpus", "extract_features", "label_study_tables", "sweep_length", "sweep_results", "tune",
+    "train_model", "best_filter", "linear_baseline", "training_time", "paper_table", "timing_table", "figure5",
+]
+
+
+@dataclass
+class Result:
+    returncode: int
+    output: str  # stdout and stderr together
+
+    def tail(self, lines: int = 80) -> str:
+        return "\n".join(self.output.splitlines()[-lines:])
+
+
+def snakemake(*targets, results_dir=None, configfiles=(TINY,), config=(), options=(), timeout=600) -> Result:
+    """Run snakemake from the repository root. Targets come first: --configfile and --config take several values."""
+    cmd = [sys.executable, "-m", "snakemake", *map(str, targets)]
+    if configfiles:
+        cmd += ["--configfile", *map(str, configfiles)]
+    settings = ([f"results_dir={results_dir}"] if results_dir is not None else []) + list(config)
+    if settings:
+        cmd += ["--config", *settings]
+    cmd += list(options)
+    proc = subprocess.run(cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=timeout)
+    return Result(proc.returncode, proc.stdout)
+
+
+def run_ok(*targets, **kwargs) -> Result:
+    result = snakemake(*targets, **kwargs)
+    assert result.returncode == 0, result.tail()
+    return result
+
+
+def dry_run_jobs(output: str) -> list[tuple[str, dict]]:
+    """(rule, wildcards) of every job a dry run lists."""
+    jobs = []
+    for block in re.split(r"\n(?=\[[^\]]+\]\n)", output):
+        match = re.search(r"^(?:local)?rule (\w+):", block, re.M)
+        if not match:
+            continue
+        wildcards = {}
+        wc = re.search(r"^\s+wildcards: (.*)$", block, re.M)
+        if wc:
+            wildcards = dict(item.split("=", 1) for item in wc.group(1).split(", "))
+        jobs.append((match.group(1), wildcards))
+    return jobs
+
+
+def write_wav_24bit(path: Path, rate: int, samples: np.ndarray) -> None:
+    """24-bit PCM WAV (scipy cannot write it); samples float in [-1, 1), shape (n, channels)."""
+    ints = np.clip(np.round(samples * 2**23), -(2**23), 2**23 - 1).astype("<i4")
+    data = ints.view(np.uint8).reshape(-1, 4)[:, :3].tobytes()
+    channels = samples.shape[1]
+    fmt = struct.pack("<HHIIHH", 1, channels, rate, rate * channels * 3, channels * 3, 24)
+    body = b"WAVE" + b"fmt " + struct.pack("<I", len(fmt)) + fmt + b"data" + struct.pack("<I", len(data)) + data
+    path.write_bytes(b"RIFF" + struct.pack("<I", len(body)) + body)
+
+
+def quote_instance_names(text: str, recording: str) -> str:
+    """ARFF as some releases have it: quoted instance names, a comment line."""
+    text = text.replace(f"\n{recording},", f"\n'{recording}',")
+    return "% gold standard, AVEC 2016\n" + text
+
+
+# ---- session fixtures ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def tiny_run(tmp_path_factory):
+    """The whole DAG on the tiny synthetic config, once per session."""
+    results = tmp_path_factory.mktemp("tiny") / "results"
+    result = snakemake(results_dir=results, options=["--cores", "2"])
+    return results, result
+
+
+@pytest.fixture(scope="session")
+def tiny(tiny_run):
+    results, result = tiny_run
+    assert result.returncode == 0, result.tail()
+    return results
+
+
+@pytest.fixture(scope="session")
+def real_shape_corpus(tiny, tmp_path_factory):
+    """A corpus in the AVEC 2016 release layout built from the synthetic one: 44.1 kHz stereo
+    audio (24-bit train, 16-bit dev/test), some ARFFs with quoted names, no test gold standard."""
+    source = tiny / "corpus"
+    root = tmp_path_factory.mktemp("real") / "AVEC2016"
+    (root / "recordings_audio").mkdir(parents=True)
+    for folder in ("features_audio", "recordings_video", "recordings_physio"):
+        (root / folder).mkdir()
+    for wav in sorted((source / "recordings_audio").glob("*.wav")):
+        rate, data = wavfile.read(wav)
+        assert data.dtype == np.int16 and data.ndim == 1
+        x = resample_poly(data / 32768.0, 441, rate // 100)
+        stereo = np.clip(np.stack([x, 0.9 * x], axis=1), -1.0, 1.0 - 2**-15)
+        if wav.stem.startswith("train"):
+            write_wav_24bit(root / "recordings_audio" / wav.name, 44100, stereo)
+        else:
+            wavfile.write(root / "recordings_audio" / wav.name, 44100, np.round(stereo * 32767).astype(np.int16))
+    for folder in ("ratings_gold_standard", "ratings_individual", "ratings_individual_centred"):
+        for path in sorted((source / folder).glob("*/*")):
+            if path.stem.startswith("test") and folder == "ratings_gold_standard":
+                continue  # the public release has no test gold standard
+            target = root / folder / path.parent.name / path.name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            text = path.read_text()
+            if path.suffix == ".arff" and path.stem in ("train_1", "dev_2"):
+                text = quote_instance_names(text, path.stem)
+            target.write_text(text)
+    return root
+
+
+# ---- 1. the full run -----------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_full_run_writes_every_artefact(tiny):
+    for name in ("figure1_filter_length.png", "figure4_downsampling.png", "label_spectrum.png", "figure5_predictions.png"):
+        path = tiny / "figures" / name
+        assert path.is_file() and path.stat().st_size > 1000, path
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", path
+    for name in ("arousal.md", "valence.md", "training_time.md", "arousal.csv", "valence.csv"):
+        assert (tiny / "tables" / name).stat().st_size > 0, name
+    for name in ("spectrum.csv", "downsampling.csv"):
+        table = pd.read_csv(tiny / "label_study" / name)
+        assert len(table) > 0 and set(table["dimension"]) == set(DIMENSIONS), name
+    assert "synthetic RECOLA-layout corpus" in (tiny / "tables" / "training_time.md").read_text()
+    timing = pd.read_csv(tiny / "tables" / "training_time.csv")
+    assert len(timing) == 3 and (timing["seconds_per_epoch"] > 0).all()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("dimension, paper_ccc", [("arousal", "0.867"), ("valence", "0.592")])
+def test_paper_tables_keep_synthetic_and_recola_apart(tiny, dimension, paper_ccc):
+    text = (tiny / "tables" / f"{dimension}.md").read_text()
+    ours, sep, paper = text.partition("RECOLA, numbers printed in the paper")
+    assert sep, text
+    assert "synthetic RECOLA-layout corpus" in ours
+    assert "synthetic" not in paper
+    assert paper_ccc in paper  # the Down/Up dev CCC printed in the paper
+    for method in ("Linear regression", "Single best filter", "BLSTM", "Dilated", "Down/Up"):
+        assert method in ours, method
+    table = pd.read_csv(tiny / "tables" / f"{dimension}.csv")
+    assert table[["dev_ccc", "test_ccc"]].notna().all().all()  # the synthetic corpus scores test
+
+
+@pytest.mark.slow
+def test_sweep_table_has_one_row_per_length_and_dimension(tiny):
+    sweep = pd.read_csv(tiny / "sweep" / "sweep.csv")
+    lengths = TINY_CFG["sweep"]["filter_lengths"]
+    assert len(sweep) == len(lengths) * len(DIMENSIONS)
+    assert set(zip(sweep["dimension"], sweep["filter_length"])) == {(d, n) for d in DIMENSIONS for n in lengths}
+    assert {"dev_ccc_mean", "dev_ccc_std"} <= set(sweep.columns)
+    assert sweep[["dev_ccc_mean", "dev_ccc_std"]].notna().all().all()
+    assert (sweep["runs"] == TINY_CFG["sweep"]["runs"]).all()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("partition", PARTITIONS)
+def test_features_align_with_labels(tiny, partition):
+    folder = tiny / "features" / partition
+    stacked = kaldiio.load_scp(str(folder / "stacked.scp"))
+    labels = pd.read_csv(folder / "labels.csv")
+    expected = [f"{partition}_{n}" for n in range(1, TINY_CFG["synthetic"]["recordings"][partition] + 1)]
+    assert list(stacked.keys()) == expected
+    assert list(pd.unique(labels["recording"])) == expected
+    for recording in expected:
+        matrix = stacked[recording]
+        assert matrix.shape == (ROWS, FEATURE_DIMS), recording
+        assert np.isfinite(matrix).all()
+        rows = labels[labels["recording"] == recording]
+        assert len(rows) == ROWS
+        assert rows[DIMENSIONS].notna().all().all()  # the synthetic corpus labels test too
+
+
+@pytest.mark.slow
+def test_second_run_has_nothing_to_do(tiny):
+    result = run_ok(results_dir=tiny, options=["-n"])
+    assert "Nothing to be done" in result.output, result.tail()
+
+
+@pytest.mark.slow
+def test_new_filter_length_reruns_only_what_depends_on_it(tiny, tmp_path):
+    override = tmp_path / "sweep32.yaml"
+    override.write_text(yaml.safe_dump({"sweep": {"filter_lengths": [2, 32]}}))
+    result = run_ok(results_dir=tiny, configfiles=(TINY, override), options=["-n"])
+    jobs = dry_run_jobs(result.output)
+    rules = sorted(rule for rule, _ in jobs)
+    assert rules == sorted(["sweep_length", "sweep_length", "sweep_results", "best_filter", "best_filter",
+                            "paper_table", "paper_table", "all"]), result.tail(200)
+    assert sorted(wc["dimension"] for rule, wc in jobs if rule == "sweep_length") == DIMENSIONS
+    assert {wc["length"] for rule, wc in jobs if rule == "sweep_length"} == {"32"}
+
+
+@pytest.mark.slow
+def test_wrong_device_fails_naming_the_key_and_keeps_results(tiny):
+    """training.device: cuda on a CPU-only machine: the job fails, the message names the key.
+    A new filter length (L=3) is the target, so no finished job is rerun; features are reused."""
+    target = tiny / "sweep" / "runs" / "arousal_L3.csv"
+    before = {p: p.stat().st_mtime_ns for p in (tiny / "features").rglob("*") if p.is_file()}
+    result = snakemake(target, results_dir=tiny, config=['training={"device": "cuda"}'], options=["--cores", "1"])
+    assert result.returncode != 0
+    assert "training.device" in result.output, result.tail()
+    assert "rule extract_features" not in result.output and "rule synthetic_corpus" not in result.output
+    assert not target.exists()
+    assert {p: p.stat().st_mtime_ns for p in (tiny / "features").rglob("*") if p.is_file()} == before
+    assert (tiny / "sweep" / "runs" / "arousal_L2.csv").is_file()
+
+
+@pytest.mark.slow
+def test_training_is_deterministic(tiny):
+    """Rerunning one training job gives byte-identical predictions (runs last: it makes the
+    tables out of date)."""
+    folder = tiny / "train" / "blstm" / "valence"
+    before = {name: (folder / name).read_bytes() for name in ("predictions.csv", "scores.csv")}
+    result = run_ok(folder / "predictions.csv", results_dir=tiny, options=["--cores", "1", "--forcerun", "train_model"])
+    assert re.search(r"^(?:local)?rule train_model:", result.output, re.M), result.tail()
+    for name, data in before.items():
+        assert (folder / name).read_bytes() == data, name
+
+
+# ---- 2. a corpus in the real release's layout ----------------------------------------------
+
+
+@pytest.mark.slow
+def test_real_release_layout(real_shape_corpus, tiny, tmp_path):
+    results = tmp_path / "results"
+    run_ok("features", "label_study", results_dir=results, config=[f"data_dir={real_shape_corpus}"])
+    assert not (results / "corpus").exists()  # no synthetic corpus when data_dir is set
+    for partition in PARTITIONS:
+        folder = results / "features" / partition
+        labels = pd.read_csv(folder / "labels.csv")
+        stacked = kaldiio.load_scp(str(folder / "stacked.scp"))
+        assert len(labels) == ROWS * len(stacked)
+        reference = kaldiio.load_scp(str(tiny / "features" / partition / "stacked.scp"))
+        for recording, matrix in stacked.items():
+            assert matrix.shape == (ROWS, FEATURE_DIMS), recording
+            # 16 kHz mono -> 44.1 kHz stereo -> 16 kHz mono: the normalised features barely move
+            assert np.corrcoef(matrix.ravel(), reference[recording].ravel())[0, 1] > 0.99, recording
+        if partition == "test":
+            assert labels[DIMENSIONS].isna().all().all()
+        else:
+            assert labels[DIMENSIONS].notna().all().all()
+            synthetic = pd.read_csv(tiny / "features" / partition / "labels.csv")
+            np.testing.assert_allclose(labels[DIMENSIONS], synthetic[DIMENSIONS])  # quoted ARFFs read alike
+    spectrum = pd.read_csv(results / "label_study" / "spectrum.csv")
+    assert set(spectrum["recording"]) - {"ALL"} == {"train_1", "train_2", "dev_1", "dev_2"}  # ALL: pooled
+    assert spectrum["corpus"].str.startswith("RECOLA (").all()
+    assert (results / "figures" / "figure4_downsampling.png").stat().st_size > 0
+
+
+# ---- 3. clear errors -----------------------------------------------------------------------
+
+
+def assert_failed_before_jobs(result: Result, results: Path, *words):
+    assert result.returncode != 0
+    for word in words:
+        assert word in result.output, (word, result.tail())
+    assert not re.search(r"^(?:local)?rule \w+:", result.output, re.M), result.tail()
+    assert not results.exists()
+
+
+def test_config_value_of_wrong_type_names_the_key(tmp_path):
+    results = tmp_path / "results"
+    result = snakemake(results_dir=results, config=['sweep={"runs": "ten"}'])
+    assert_failed_before_jobs(result, results, "'ten' is not of type 'integer'", "['sweep']['runs']")
+
+
+def test_unknown_config_key_is_named(tmp_path):
+    results = tmp_path / "results"
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("sweeep:\n  runs: 3\n")
+    result = snakemake(results_dir=results, configfiles=(TINY, bad))
+    assert_failed_before_jobs(result, results, "'sweeep' was unexpected")
+
+
+def test_missing_data_dir_is_named(tmp_path):
+    results = tmp_path / "results"
+    missing = tmp_path / "no_such_release"
+    result = snakemake(results_dir=results, config=[f"data_dir={missing}"])
+    assert_failed_before_jobs(result, results, "data_dir", str(missing))
+
+
+@pytest.mark.slow
+def test_broken_corpus_files_are_named_and_good_partitions_kept(real_shape_corpus, tmp_path):
+    """A truncated WAV (train) and labels 5 rows short of the audio (dev): both jobs fail naming
+    their file; the test partition, run in the same call with --keep-going, is written in full."""
+    corpus = tmp_path / "AVEC2016"
+    shutil.copytree(real_shape_corpus, corpus)
+    wav = corpus / "recordings_audio" / "train_2.wav"
+    wav.write_bytes(wav.read_bytes()[: wav.stat().st_size // 2])
+    arff = corpus / "ratings_gold_standard" / "arousal" / "dev_1.arff"
+    arff.write_text("".join(arff.read_text().splitlines(keepends=True)[:-5]))
+    results = tmp_path / "results"
+    result = snakemake("features", results_dir=results, config=[f"data_dir={corpus}"], options=["--keep-going"])
+    assert result.returncode != 0
+    assert re.search(rf"{re.escape(str(wav))}: truncated", result.output), result.tail()
+    assert re.search(rf"{re.escape(str(arff))}: {ROWS - 5} label rows", result.output), result.tail()
+    for partition in ("train", "dev"):  # no half-written output of a failed job
+        assert not list((results / "features" / partition).glob("*.ark")), partition
+    test = kaldiio.load_scp(str(results / "features" / "test" / "stacked.scp"))
+    assert test["test_1"].shape == (ROWS, FEATURE_DIMS)
+    assert not (results / "corpus").exists()
+
+
+# ---- 4. lint and the full DAG --------------------------------------------------------------
+
+
+def test_lint_is_clean():
+    result = snakemake(configfiles=(), options=["--lint"])
+    assert result.returncode == 0, result.tail()
+    assert "Congratulations" in result.output, result.tail()
+    assert "Lints for" not in result.output
+
+
+def test_default_dry_run_lists_every_rule(tmp_path):
+    result = run_ok(results_dir=tmp_path / "results", configfiles=(), options=["-n"])
+    rules = {rule for rule, _ in dry_run_jobs(result.output)}
+    assert set(ALL_RULES) <= rules, sorted(set(ALL_RULES) - rules)
+    assert not (tmp_path / "results").exists()
