@@ -258,7 +258,7 @@ def extracted(tiny_corpus, tmp_path_factory):
 def test_synthetic_corpus_layout(tiny_corpus):
     assert corpus.list_recordings(tiny_corpus, "train") == ["train_1", "train_2"]
     assert not corpus.gold_standard_path(tiny_corpus, "arousal", "test_1").exists()
-    assert corpus.ratings_path(tiny_corpus, "valence", "test_1").exists()
+    assert not corpus.ratings_path(tiny_corpus, "valence", "test_1").exists()  # unreleased, like RECOLA's
     times, values = corpus.read_gold_standard(corpus.gold_standard_path(tiny_corpus, "valence", "dev_1"))
     assert len(times) == 301 and times[-1] == pytest.approx(12.0)
 
@@ -412,7 +412,7 @@ def test_synthetic_corpus_is_deterministic(tiny_corpus, tmp_path):
     synthetic.write_corpus(again, SYN)
     files = corpus_files(tiny_corpus)
     assert files == corpus_files(again)
-    assert len(files) == 4 + 3 * 2 + 4 * 2 * 2  # wav + train/dev gold standards + ratings (raw, centred)
+    assert len(files) == 4 + 3 * 2 + 3 * 2 * 2  # wav + train/dev gold standards + train/dev ratings (raw, centred)
     mismatched = [str(f) for f in files if not filecmp.cmp(tiny_corpus / f, again / f, shallow=False)]
     assert mismatched == []
 

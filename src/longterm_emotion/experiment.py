@@ -132,7 +132,7 @@ def time_epochs(model_name: str, settings: dict, sets, epochs: int, seed: int = 
     model_params, optimiser = split_settings(settings)
     device = sets["train"][0].x.device
     model = build_model(model_name, sets["train"][0].x.shape[1], [seed], **model_params).to(device)
-    optimiser_ = torch.optim.Adam(model.parameters(), lr=optimiser["lr"])
+    optimiser_ = torch.optim.Adam(model.param_groups(optimiser["lr"]))
     seconds = []
     for _ in range(epochs):
         started = time.perf_counter()

@@ -106,10 +106,10 @@ def _control_tracks(rng, a: np.ndarray, v: np.ndarray, spk: dict) -> dict[str, n
     while t < n:
         arousal = a[t]
         if not speaking:
-            t += max(1, int(rng.exponential(0.9 - 0.8 * arousal + 0.2) / hop))
+            t += max(1, int(rng.exponential(max(1.1 - 0.8 * arousal, 0.1)) / hop))
             speaking = True
             continue
-        spurt_end = min(n, t + max(20, int(rng.exponential(2.5 + 3.0 * arousal) / hop)))
+        spurt_end = min(n, t + max(20, int(rng.exponential(max(2.5 + 3.0 * arousal, 0.5)) / hop)))
         declination = 0.0
         while t < spurt_end:
             syllable_rate = np.clip(4.5 + 3.0 * a[t] + spk["rate_bias"] + rng.normal(0, 0.6), 2.0, 9.0)
@@ -206,13 +206,14 @@ def _write_recording(args) -> str:
     rec = generate_recording(seed, partition, recording, cfg["sample_rate"], cfg["duration_s"], cfg["label_rate"])
     audio16 = np.round(rec["audio"] * 32767).astype(np.int16)
     wavfile.write(corpus.audio_path(out_dir, recording), int(cfg["sample_rate"]), audio16)
+    if partition == "test" and not cfg["test_labels"]:
+        return recording  # like the public release: no test ratings at all
     for dimension, ratings in rec["ratings"].items():
         centred = centre_ratings(ratings)
         corpus.write_ratings(corpus.ratings_path(out_dir, dimension, recording), rec["times"], ratings)
         corpus.write_ratings(corpus.ratings_path(out_dir, dimension, recording, centred=True), rec["times"], centred)
-        if partition != "test" or cfg["test_labels"]:
-            path = corpus.gold_standard_path(out_dir, dimension, recording)
-            corpus.write_gold_standard(path, recording, dimension, rec["times"], centred.mean(axis=1))
+        path = corpus.gold_standard_path(out_dir, dimension, recording)
+        corpus.write_gold_standard(path, recording, dimension, rec["times"], centred.mean(axis=1))
     return recording
 
 

@@ -84,3 +84,23 @@ rule figures:
         rules.figure5.output,
         rules.sweep_results.output,
         rules.label_study_tables.output,
+
+
+rule summary:
+    input:
+        sweep=f"{RESULTS}/sweep/sweep.csv",
+        spectrum=f"{RESULTS}/label_study/spectrum.csv",
+        downsampling=f"{RESULTS}/label_study/downsampling.csv",
+        tables=expand(f"{RESULTS}/tables/{{dimension}}.csv", dimension=config["dimensions"]),
+        timing=f"{RESULTS}/tables/training_time.csv",
+    output:
+        report(f"{RESULTS}/summary.md", caption="../report/summary.rst", category="Summary"),
+    params:
+        dimensions=config["dimensions"],
+        corpus_name=corpus_name(),
+    log:
+        f"{RESULTS}/logs/summary.log",
+    conda:
+        "../../envs/plots.yaml"
+    script:
+        "../scripts/summary.py"
