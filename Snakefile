@@ -1,6 +1,12 @@
 # Reproduction of Khorram et al., "Capturing Long-term Temporal Dependencies with
 # Convolutional Networks for Continuous Emotion Recognition" (Interspeech 2017).
+import sys
+from pathlib import Path
+
 from snakemake.utils import min_version, validate
+
+sys.path.insert(0, str(Path(workflow.basedir) / "src"))
+from longterm_emotion.config import check  # noqa: E402
 
 min_version("8.0")
 
@@ -11,7 +17,8 @@ report: "workflow/report/workflow.rst"
 configfile: "config.yaml"
 
 
-validate(config, "workflow/schemas/config.schema.yaml")
+check(config, "workflow/schemas/config.schema.yaml")
+validate(config, "workflow/schemas/config.schema.yaml")  # fills in the defaults
 
 
 include: "workflow/rules/common.smk"

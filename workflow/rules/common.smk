@@ -7,6 +7,8 @@ RESULTS = config["results_dir"]
 SYNTHETIC = config["data_dir"] is None
 CORPUS = f"{RESULTS}/corpus" if SYNTHETIC else config["data_dir"]
 
+if not SYNTHETIC and not Path(CORPUS).is_dir():
+    raise WorkflowError(f"config key data_dir: {CORPUS!r} does not exist (or is not a folder)")
 if not SYNTHETIC and not Path(CORPUS, "recordings_audio").is_dir():
     raise WorkflowError(
         f"config key data_dir: {CORPUS!r} is not a RECOLA AVEC 2016 release "
