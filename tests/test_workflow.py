@@ -373,3 +373,40 @@ def test_default_dry_run_lists_every_rule(tmp_path):
     assert set(ALL_RULES) <= rules, sorted(set(ALL_RULES) - rules)
     assert set(rules_with_a_command()) <= rules, sorted(set(rules_with_a_command()) - rules)
     assert not (tmp_path / "results").exists()
+
+
+@pytest.mark.slow
+def test_killed_run_finishes_on_rerun_without_redoing_finished_jobs(tmp_path):
+    """SIGKILL the whole pipeline while training (tuning) jobs run; unlock and rerun: it completes,
+    finished jobs are not run again and every output is readable."""
+    import os
+    import signal
+    import time
+
+    results = tmp_path / "results"
+    run_ok("features", results_dir=results)
+    tuned = [str(results / "tune" / f"{m}_{d}.yaml") for m in ("dilated", "downup", "blstm") for d in DIMENSIONS]
+    command = [sys.executable, "-m", "snakemake", *tuned, "--configfile", str(TINY), "--config", f"results_dir={results}"]
+    with open(tmp_path / "killed.log", "w") as log:
+        proc = subprocess.Popen(command, cwd=REPO, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        bench, logs = results / "benchmarks" / "tune", results / "logs" / "tune"
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline and proc.poll() is None:
+            finished = sorted(bench.glob("*.tsv"))
+            running = [p for p in logs.glob("*.log") if not (bench / f"{p.stem}.tsv").exists()]
+            if finished and running:
+                break
+            time.sleep(0.1)
+        assert proc.poll() is None, "the run ended before it could be killed"
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    finished = sorted(bench.glob("*.tsv"))  # a benchmark file is written only when its job has finished
+    kept = {path: path.stat().st_mtime_ns for b in finished
+            for path in (results / "tune" / f"{b.stem}.yaml", results / "tune" / f"{b.stem}_grid.csv")}
+    assert kept
+    assert snakemake("--unlock", results_dir=results).returncode == 0
+    rerun = run_ok(*tuned, results_dir=results)
+    assert {path: path.stat().st_mtime_ns for path in kept} == kept, "finished jobs were run again"
+    assert len(re.findall(r"rule tune:", rerun.output)) == 6 - len(finished)
+    for path in tuned:
+        assert yaml.safe_load(Path(path).read_text())["settings"]["lr"] > 0
