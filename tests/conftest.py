@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+import torch
 import yaml
 
 from longterm_emotion import corpus, features, synthetic
@@ -35,3 +36,14 @@ def small_corpus(tmp_path_factory, features_cfg):
     for partition in corpus.PARTITIONS:
         features.extract_partition(root / "corpus", partition, DIMENSIONS, features_cfg, root / "features" / partition)
     return {"corpus": root / "corpus", "features": root / "features", "cfg": SMALL_SYNTHETIC}
+
+
+@pytest.fixture
+def deterministic_single_thread():
+    """Deterministic kernels and one thread (tiny models only lose from threading); restored after."""
+    previous = torch.are_deterministic_algorithms_enabled(), torch.get_num_threads()
+    torch.use_deterministic_algorithms(True)
+    torch.set_num_threads(1)
+    yield
+    torch.use_deterministic_algorithms(previous[0])
+    torch.set_num_threads(previous[1])

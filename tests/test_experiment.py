@@ -20,14 +20,7 @@ RATE = 25.0
 SMALL_DILATED = {"width": 8, "depth": 3, "kernel_size": 3, "activation": "tanh", "dropout": 0.0, "lr": 0.003, "l2": 0.0}
 
 
-@pytest.fixture(autouse=True)
-def deterministic_single_thread():
-    previous = torch.are_deterministic_algorithms_enabled(), torch.get_num_threads()
-    torch.use_deterministic_algorithms(True)
-    torch.set_num_threads(1)
-    yield
-    torch.use_deterministic_algorithms(previous[0])
-    torch.set_num_threads(previous[1])
+pytestmark = pytest.mark.usefixtures("deterministic_single_thread")
 
 
 # --- grid and settings ---------------------------------------------------------------------------

@@ -25,15 +25,7 @@ SMALL = {
 NAMES = sorted(SMALL)
 
 
-@pytest.fixture(autouse=True)
-def deterministic_single_thread():
-    """Deterministic kernels; one thread, as tiny models only lose from threading."""
-    previous = torch.are_deterministic_algorithms_enabled(), torch.get_num_threads()
-    torch.use_deterministic_algorithms(True)
-    torch.set_num_threads(1)
-    yield
-    torch.use_deterministic_algorithms(previous[0])
-    torch.set_num_threads(previous[1])
+pytestmark = pytest.mark.usefixtures("deterministic_single_thread")
 
 
 def make(name, seeds, **overrides):

@@ -24,14 +24,7 @@ SMALL = {
 PROTOCOL = {"lr": 0.01, "l2": 0.0, "max_epochs": 4, "patience": 10, "shuffle_seed": 0}
 
 
-@pytest.fixture(autouse=True)
-def deterministic_single_thread():
-    previous = torch.are_deterministic_algorithms_enabled(), torch.get_num_threads()
-    torch.use_deterministic_algorithms(True)
-    torch.set_num_threads(1)
-    yield
-    torch.use_deterministic_algorithms(previous[0])
-    torch.set_num_threads(previous[1])
+pytestmark = pytest.mark.usefixtures("deterministic_single_thread")
 
 
 def make_set(prefix, n, seed, T=300, sign=1.0):
