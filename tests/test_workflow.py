@@ -231,6 +231,18 @@ def test_second_run_has_nothing_to_do(tiny):
 
 
 @pytest.mark.slow
+def test_summary_and_html_report(tiny, tmp_path):
+    summary = (tiny / "summary.md").read_text()
+    assert "corpus: synthetic RECOLA-layout corpus" in summary and "Filter-length sweep" in summary
+    report = tmp_path / "report.html"
+    run_ok(results_dir=tiny, options=["--report", str(report)])
+    html = report.read_text(errors="replace")
+    for words in ("Figure 1 (paper Section 4)", "Figure 4 (paper Section 5.2)", "Figure 5 (paper Section 6.2)",
+                  "Tables 1 and 2", "figure1_filter_length.png", "summary.md"):
+        assert words in html, words
+
+
+@pytest.mark.slow
 def test_new_filter_length_reruns_only_what_depends_on_it(tiny, tmp_path):
     override = tmp_path / "sweep32.yaml"
     override.write_text(yaml.safe_dump({"sweep": {"filter_lengths": [2, 32]}}))
