@@ -130,7 +130,7 @@ def plot_sweep(summary: pd.DataFrame, path, corpus_name: str):
     top = ax.secondary_xaxis("top", functions=(lambda n: n * seconds_per_frame, lambda s: s / seconds_per_frame))
     top.set_xticks(lengths * seconds_per_frame, [f"{n * seconds_per_frame:g}" for n in lengths], fontsize="x-small")
     top.set_xlabel("filter length (s)")
-    ax.set_title(f"Single-filter network: context length vs dev CCC\n{corpus_name}", fontsize="medium")
+    fig.suptitle(f"Single-filter network: context length vs dev CCC\n{corpus_name}", fontsize="medium")
     ax.legend(fontsize="small", loc="lower right")
     _finish(fig, path)
     return fig
@@ -158,7 +158,7 @@ def plot_predictions(frames: dict, recording: str | None, start_s: float, durati
                          & table["frameTime"].between(start_s, start_s + duration_s)]
             ax.plot(rows["frameTime"], rows["ensemble"], color=f"C{i}", linewidth=1, label=label)
         ax.grid(True, alpha=0.3)
-        ax.set_ylabel(f"{dimension} (rating scale, -1 to 1)")
+        ax.set_ylabel(f"{dimension}\n(rating, -1 to 1)")
         ax.set_title(f"{dimension}, {name}", fontsize="small")
         ax.legend(fontsize="x-small", loc="upper right", ncol=3)
     axes[-1, 0].set_xlabel("time in recording (s)")
