@@ -103,7 +103,7 @@ def score_frames(frames: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_submission(frames: pd.DataFrame, out_dir, dimension: str) -> None:
-    """Ensemble predictions of every recording as ARFF in the gold standard's format."""
+    """Ensemble predictions of every recording as ARFF in the gold standard's format (test: the submission)."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     for recording, rows in frames.groupby("recording", sort=False):
@@ -160,7 +160,7 @@ def run_tune(features_root, model_name, dimension, base, space, runs, train_cfg,
 
 
 def run_final(features_root, model_name, dimension, settings_file, train_cfg, device, rate, out_dir):
-    """Rule train: final runs with the chosen settings; model, history, predictions, scores, submission."""
+    """Rule train: final runs with the chosen settings; model, history, predictions, scores, per-recording ARFFs."""
     out_dir = Path(out_dir)
     settings = yaml.safe_load(Path(settings_file).read_text())["settings"]
     sets = load_sets(features_root, dimension, device)
@@ -176,7 +176,7 @@ def write_outputs(out_dir, frames, scores, history, dimension) -> None:
     frames.to_csv(out_dir / "predictions.csv", index=False, float_format="%.6f")
     scores.to_csv(out_dir / "scores.csv", index=False)
     history.to_csv(out_dir / "history.csv", index=False)
-    write_submission(frames[frames["partition"] == "test"], out_dir / "submission", dimension)
+    write_submission(frames, out_dir / "per_recording", dimension)
 
 
 def run_best_filter(features_root, dimension, sweep_table, sweep_cfg, train_cfg, device, rate, out_dir):

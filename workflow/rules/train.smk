@@ -45,7 +45,7 @@ rule train_model:
             "scores.csv",
             "history.csv",
         ),
-        directory(f"{RESULTS}/train/{{model}}/{{dimension}}/submission"),
+        directory(f"{RESULTS}/train/{{model}}/{{dimension}}/per_recording"),
     params:
         features_root=lambda wc, input: str(Path(input[0]).parent.parent),
         train=config["train"],
@@ -82,7 +82,7 @@ rule best_filter:
             "scores.csv",
             "history.csv",
         ),
-        directory(f"{RESULTS}/train/best_filter/{{dimension}}/submission"),
+        directory(f"{RESULTS}/train/best_filter/{{dimension}}/per_recording"),
     params:
         features_root=lambda wc, input: str(Path(input[0]).parent.parent),
         sweep=config["sweep"],
