@@ -18,14 +18,14 @@
 # "SLURM TEST PASSED" (exit 0) or "SLURM TEST FAILED" (exit 1).
 #
 # Environment (all optional):
-#   SLURM_TEST_TARGET  snakemake target(s), space separated (default: features)
+#   SLURM_TEST_TARGET  snakemake target(s), space separated (default: features label_study sweep)
 #   SLURM_TEST_DIR     scratch folder (default: <repo>/results/slurm-test)
 #   PYTHON             interpreter that has snakemake and the SLURM executor
 #                      plugin (default: python3 on PATH, e.g. an active venv)
 #   SLURM_TEST_PORT    slurmctld port; slurmd uses PORT+1 (default: 16817)
 set -euo pipefail
 
-TARGET="${SLURM_TEST_TARGET:-features}"
+TARGET="${SLURM_TEST_TARGET:-features label_study sweep}"
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 TEST_DIR="${SLURM_TEST_DIR:-$REPO/results/slurm-test}"
