@@ -19,7 +19,7 @@ from .models import build_model, ccc_loss
 log = logging.getLogger(__name__)
 
 OPTIMISER_KEYS = ("lr", "l2")
-PARTITIONS = ("train", "dev", "test")
+PARTITIONS = corpus.PARTITIONS
 RUN_PREFIX = "seed_"  # prediction columns of the individual runs
 
 

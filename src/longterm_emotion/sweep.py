@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 
-import numpy as np
 import pandas as pd
 
 from . import features, training
@@ -58,11 +57,6 @@ def epoch_time_ratio(summary: pd.DataFrame) -> float:
     """Seconds per epoch at the longest L over those at the shortest (mean over dimensions)."""
     by_length = summary.groupby("filter_length")["seconds_per_epoch"].mean()
     return float(by_length.iloc[-1] / by_length.iloc[0])
-
-
-def mean_dev_ccc(summary: pd.DataFrame, dimension: str, length: int) -> float:
-    row = summary[(summary.dimension == dimension) & (summary.filter_length == length)]
-    return float(row["dev_ccc_mean"].iloc[0]) if len(row) else np.nan
 
 
 def write_results(run_csvs, stem, frame_rate: float, corpus_name: str, figure_path) -> pd.DataFrame:
