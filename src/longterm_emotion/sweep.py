@@ -1,4 +1,9 @@
-"""The preliminary experiment of Section 4: one filter of length L, dev CCC against L (Figure 1)."""
+"""The preliminary experiment of Section 4: one filter of length L, dev CCC against L (Figure 1).
+
+Training (run_length) needs torch and the feature readers; collecting the
+results (summarise, write_results) needs only pandas and matplotlib, so the
+plotting environment can run it.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +11,11 @@ import time
 
 import pandas as pd
 
-from . import features, training
-
 
 def run_length(train_dir, dev_dir, dimension: str, filter_length: int, sweep: dict, device) -> pd.DataFrame:
     """Train sweep['runs'] seeds of the single-filter model for one L (vectorised); one row per run."""
+    from . import features, training
+
     train_set = training.to_recordings(features.load_partition(train_dir, [dimension]), dimension, device)
     dev_set = training.to_recordings(features.load_partition(dev_dir, [dimension]), dimension, device)
     seeds = [int(sweep["seed"]) + run for run in range(int(sweep["runs"]))]

@@ -1,0 +1,85 @@
+"""envs/*.yaml list what their rules import, pinned to the versions the tests run with.
+
+conda is not available here, so each rule's environment is simulated: every
+third-party package its env file does not list is blocked, and the modules the
+rule's script imports are imported (for the packages the rule's functions load
+lazily, the function's module is imported too).
+"""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+# distribution name -> import name, for every third-party package the project imports
+IMPORT_NAMES = {"numpy": "numpy", "scipy": "scipy", "pandas": "pandas", "pyyaml": "yaml", "torch": "torch",
+                "kaldiio": "kaldiio", "kaldi-native-fbank": "kaldi_native_fbank", "matplotlib": "matplotlib",
+                "tabulate": "tabulate", "jinja2": "jinja2"}
+# modules the functions a rule calls import lazily, by rule
+LAZY = {"sweep_results": ["plots", "tables"], "figure5": ["plots"], "linear_baseline": ["baselines"]}
+
+
+def env_packages(env_file: Path) -> dict[str, str]:
+    """{distribution: pinned version} of a conda env file (conda and pip sections)."""
+    pins = {}
+    for dep in yaml.safe_load(env_file.read_text())["dependencies"]:
+        for spec in dep["pip"] if isinstance(dep, dict) else [dep]:
+            match = re.match(r"^([A-Za-z0-9_.-]+)\s*={1,2}\s*([^\s]+)$", spec)
+            if match:
+                pins[match.group(1).lower()] = match.group(2)
+    return pins
+
+
+def rules_with_scripts() -> list[tuple[str, str, str]]:
+    """(rule, env file, script file) of every rule that runs a script."""
+    found = []
+    for smk in sorted((ROOT / "workflow" / "rules").glob("*.smk")):
+        for block in re.split(r"\n(?=\s*rule )", smk.read_text()):
+            name = re.search(r"rule (\w+):", block)
+            conda = re.search(r'conda:\s*\n\s*"([^"]+)"', block)
+            script = re.search(r'script:\s*\n\s*"([^"]+)"', block)
+            if name and script:
+                assert conda, f"rule {name.group(1)} has no conda environment"
+                base = smk.parent
+                found.append((name.group(1), (base / conda.group(1)).resolve(), (base / script.group(1)).resolve()))
+    return found
+
+
+RULES = rules_with_scripts()
+
+
+def test_every_env_is_pinned_to_the_tested_versions():
+    requirements = dict(
+        line.split("==") for line in (ROOT / "requirements.txt").read_text().splitlines() if "==" in line
+    )
+    requirements = {k.lower(): v for k, v in requirements.items()}
+    for env in sorted((ROOT / "envs").glob("*.yaml")):
+        for package, version in env_packages(env).items():
+            if package in requirements:
+                assert version == requirements[package], f"{env.name}: {package}={version}, tests run {requirements[package]}"
+
+
+@pytest.mark.parametrize("rule, env, script", RULES, ids=[r[0] for r in RULES])
+def test_rule_imports_only_what_its_env_lists(rule, env, script):
+    listed = {IMPORT_NAMES[p] for p in env_packages(env) if p in IMPORT_NAMES}
+    blocked = sorted(set(IMPORT_NAMES.values()) - listed)
+    modules = re.findall(r"from longterm_emotion(?:\.(\w+))? import ([\w, ]+)", script.read_text())
+    names = set()
+    for package_module, imported in modules:
+        names |= {package_module} if package_module else {m.strip() for m in imported.split(",")}
+    names |= set(LAZY.get(rule, []))
+    code = (
+        "import sys\n"
+        "class Block:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        f"        if name.split('.')[0] in {blocked!r}: raise ImportError('not in the env: ' + name)\n"
+        "sys.meta_path.insert(0, Block())\n"
+        + "".join(f"import longterm_emotion.{name}\n" for name in sorted(names))
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                            env={"PYTHONPATH": str(ROOT / "src"), "PATH": ""})
+    assert result.returncode == 0, f"rule {rule} ({env.name}): {result.stderr.strip().splitlines()[-1]}"
