@@ -13,7 +13,9 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-from longterm_emotion import corpus, features, synthetic  # noqa: E402
+from longterm_emotion.data import corpus
+from longterm_emotion.data import features
+from longterm_emotion.data import synthetic  # noqa: E402
 
 parser = argparse.ArgumentParser(description=__doc__)
 parser.add_argument("--duration", type=float, default=300.0)

@@ -17,7 +17,9 @@ import yaml
 
 root = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(root / "src"))
-from longterm_emotion import experiment, training  # noqa: E402
+from longterm_emotion.experiments import common  # noqa: E402
+from longterm_emotion.nets import build_model  # noqa: E402
+from longterm_emotion.nets import training  # noqa: E402
 
 parser = argparse.ArgumentParser(description=__doc__)
 parser.add_argument("--results", default="results")
@@ -26,7 +28,7 @@ args = parser.parse_args()
 config = yaml.safe_load((root / "config.yaml").read_text())
 training.make_deterministic(1)
 device = training.resolve_device(config["training"]["device"])
-sets = experiment.load_sets(Path(args.results) / "features", "arousal", device, ("train",))
+sets = common.load_sets(Path(args.results) / "features", "arousal", device, ("train",))
 print(f"training partition: {len(sets['train'])} recordings, {sum(r.x.shape[-1] for r in sets['train'])} frames, "
       f"device {device}, torch threads {torch.get_num_threads()}")
 
@@ -48,15 +50,15 @@ sweep = config["sweep"]
 seeds = list(range(sweep["runs"]))
 per_length = {}
 for length in sweep["filter_lengths"]:
-    model = experiment.build_model("single_filter", 160, seeds, filter_length=length, fft_size=sweep["fft_size"])
+    model = build_model("single_filter", 160, seeds, filter_length=length, fft_size=sweep["fft_size"])
     per_length[length] = epoch_seconds(model.to(device), sweep["lr"])
     print(f"sweep L={length:5d}: {per_length[length]:.2f} s per epoch ({len(seeds)} runs vectorised)")
 lengths = sorted(per_length)
 print(f"epoch time ratio L={lengths[-1]} / L={lengths[0]}: {per_length[lengths[-1]] / per_length[lengths[0]]:.2f}")
 for name in ("dilated", "downup", "blstm"):
     for dimension in config["dimensions"]:
-        params, optimiser = experiment.split_settings(config["models"][name][dimension])
-        model = experiment.build_model(name, 160, config["train"]["seeds"], **params).to(device)
+        params, optimiser = common.split_settings(config["models"][name][dimension])
+        model = build_model(name, 160, config["train"]["seeds"], **params).to(device)
         print(f"{name:8s} {dimension:8s}: {epoch_seconds(model, optimiser['lr']):.2f} s per epoch "
               f"({len(config['train']['seeds'])} seeds vectorised, {model.n_parameters_per_member()} parameters each)")
 

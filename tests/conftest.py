@@ -6,7 +6,9 @@ import pytest
 import torch
 import yaml
 
-from longterm_emotion import corpus, features, synthetic
+from longterm_emotion.data import corpus
+from longterm_emotion.data import features
+from longterm_emotion.data import synthetic
 
 ROOT = Path(__file__).resolve().parents[1]
 DIMENSIONS = ["arousal", "valence"]

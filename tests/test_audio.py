@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from scipy.io import wavfile
 
-from longterm_emotion import audio
+from longterm_emotion.data import audio
 from longterm_emotion.errors import InputDataError
 
 TARGET = 16000

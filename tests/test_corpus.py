@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from longterm_emotion import corpus
+from longterm_emotion.data import corpus
 from longterm_emotion.errors import InputDataError
 
 HEADER = (

@@ -20,7 +20,7 @@ IMPORT_NAMES = {"numpy": "numpy", "scipy": "scipy", "pandas": "pandas", "pyyaml"
                 "kaldiio": "kaldiio", "kaldi-native-fbank": "kaldi_native_fbank", "matplotlib": "matplotlib",
                 "tabulate": "tabulate", "jinja2": "jinja2"}
 # modules the functions a rule calls import lazily, by rule
-LAZY = {"sweep_results": ["plots", "tables"], "figure5": ["plots"], "linear_baseline": ["baselines"]}
+LAZY = {"sweep_results": ["reporting.plots", "reporting.tables"]}
 
 
 def env_packages(env_file: Path) -> dict[str, str]:
@@ -67,18 +67,16 @@ def test_every_env_is_pinned_to_the_tested_versions():
 def test_rule_imports_only_what_its_env_lists(rule, env, script):
     listed = {IMPORT_NAMES[p] for p in env_packages(env) if p in IMPORT_NAMES}
     blocked = sorted(set(IMPORT_NAMES.values()) - listed)
-    modules = re.findall(r"from longterm_emotion(?:\.(\w+))? import ([\w, ]+)", script.read_text())
-    names = set()
-    for package_module, imported in modules:
-        names |= {package_module} if package_module else {m.strip() for m in imported.split(",")}
-    names |= set(LAZY.get(rule, []))
+    statements = [f"from longterm_emotion{package} import {names}\n" for package, names in
+                  re.findall(r"from longterm_emotion((?:\.\w+)*) import ([\w, ]+)", script.read_text())]
+    statements += [f"import longterm_emotion.{module}\n" for module in LAZY.get(rule, [])]
     code = (
         "import sys\n"
         "class Block:\n"
         "    def find_spec(self, name, path=None, target=None):\n"
         f"        if name.split('.')[0] in {blocked!r}: raise ImportError('not in the env: ' + name)\n"
         "sys.meta_path.insert(0, Block())\n"
-        + "".join(f"import longterm_emotion.{name}\n" for name in sorted(names))
+        + "".join(statements)
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
                             env={"PYTHONPATH": str(ROOT / "src"), "PATH": ""})

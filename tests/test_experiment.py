@@ -10,10 +10,17 @@ import torch
 import yaml
 
 from conftest import ROOT
-from longterm_emotion import baselines, corpus, experiment, features, results, training
+from longterm_emotion.experiments import baselines
+from longterm_emotion.data import corpus
+from longterm_emotion.experiments import common, final, outputs, search
+from longterm_emotion.data import features
+from longterm_emotion.analysis.smoothness import smoothness
+from longterm_emotion.constants import METHOD_LABELS
+from longterm_emotion.reporting import paper, results_tables
+from longterm_emotion.nets import training
 from longterm_emotion.metrics import ccc, rmse
-from longterm_emotion.models import build_model
-from longterm_emotion.training import Recording
+from longterm_emotion.nets import build_model
+from longterm_emotion.nets.training import Recording
 
 CONFIG = yaml.safe_load((ROOT / "config.yaml").read_text())
 RATE = 25.0
@@ -28,26 +35,26 @@ pytestmark = pytest.mark.usefixtures("deterministic_single_thread")
 
 def test_grid_points_is_the_cartesian_product_over_the_base():
     base = {"width": 32, "depth": 10, "lr": 0.001, "l2": 0.0}
-    points = experiment.grid_points(base, {"lr": [0.001, 0.003, 0.01], "width": [16, 64]})
+    points = search.grid_points(base, {"lr": [0.001, 0.003, 0.01], "width": [16, 64]})
     assert len(points) == 6
     assert {(p["lr"], p["width"]) for p in points} == {(lr, w) for lr in (0.001, 0.003, 0.01) for w in (16, 64)}
     assert all(p["depth"] == 10 and p["l2"] == 0.0 for p in points)
     assert base == {"width": 32, "depth": 10, "lr": 0.001, "l2": 0.0}  # not modified
-    assert experiment.grid_points(base, {}) == [base]
+    assert search.grid_points(base, {}) == [base]
 
 
 def test_grid_points_rejects_unknown_settings():
     with pytest.raises(ValueError, match="widht"):
-        experiment.grid_points({"width": 32, "lr": 0.001}, {"widht": [16], "lr": [0.01]})
+        search.grid_points({"width": 32, "lr": 0.001}, {"widht": [16], "lr": [0.01]})
 
 
 def test_split_settings_and_config_settings_build_their_models():
-    model, optimiser = experiment.split_settings({"width": 8, "depth": 2, "lr": 0.01, "l2": 1e-4})
+    model, optimiser = common.split_settings({"width": 8, "depth": 2, "lr": 0.01, "l2": 1e-4})
     assert model == {"width": 8, "depth": 2} and optimiser == {"lr": 0.01, "l2": 1e-4}
     for name, by_dimension in CONFIG["models"].items():
         for dimension, settings in by_dimension.items():
-            for point in experiment.grid_points(settings, CONFIG["grid"]["space"].get(name, {})):
-                params, opt = experiment.split_settings(point)
+            for point in search.grid_points(settings, CONFIG["grid"]["space"].get(name, {})):
+                params, opt = common.split_settings(point)
                 assert set(opt) == {"lr", "l2"} and not set(params) & {"lr", "l2"}
                 model = build_model(name, 160, [0], **params)  # every config setting is a constructor argument
                 assert model(torch.zeros(1, 160, 50)).shape == (1, 1, 50), (name, dimension)
@@ -71,7 +78,7 @@ def toy_sets():
 
 def test_frame_table_shape_and_columns():
     sets, predictions = toy_sets()
-    frames = experiment.frame_table(sets, predictions, [3, 8], RATE)
+    frames = outputs.frame_table(sets, predictions, [3, 8], RATE)
     assert list(frames.columns) == ["partition", "recording", "frameTime", "gold", "seed_3", "seed_8", "ensemble"]
     assert len(frames) == 40 + 60 + 30
     dev2 = frames[frames["recording"] == "dev_2"]
@@ -84,8 +91,8 @@ def test_frame_table_shape_and_columns():
 
 def test_score_frames():
     sets, predictions = toy_sets()
-    frames = experiment.frame_table(sets, predictions, [3, 8], RATE)
-    scores = experiment.score_frames(frames)
+    frames = outputs.frame_table(sets, predictions, [3, 8], RATE)
+    scores = outputs.score_frames(frames)
     assert set(scores["partition"]) == {"dev"}  # the unlabelled test partition is predicted, never scored
     assert list(scores["run"]) == ["seed_3", "seed_8", "mean", "ensemble"]
     dev = frames[frames["partition"] == "dev"]
@@ -100,13 +107,13 @@ def test_score_frames():
     assert row.loc["ensemble", "ccc"] != pytest.approx(runs.mean(), abs=1e-3)  # not the mean of the runs
     # a labelled test partition is scored too
     frames.loc[frames["partition"] == "test", "gold"] = 0.1
-    assert set(experiment.score_frames(frames)["partition"]) == {"dev", "test"}
+    assert set(outputs.score_frames(frames)["partition"]) == {"dev", "test"}
 
 
 def test_write_submission_round_trips_through_the_arff_reader(tmp_path):
     sets, predictions = toy_sets()
-    frames = experiment.frame_table(sets, predictions, [3, 8], RATE)
-    experiment.write_submission(frames[frames["partition"] == "dev"], tmp_path, "valence")
+    frames = outputs.frame_table(sets, predictions, [3, 8], RATE)
+    outputs.write_submission(frames[frames["partition"] == "dev"], tmp_path, "valence")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dev_1.arff", "dev_2.arff"]
     for name, rows in frames[frames["partition"] == "dev"].groupby("recording"):
         path = tmp_path / f"{name}.arff"
@@ -177,7 +184,7 @@ def test_fit_ridge_picks_the_ridge_with_the_best_dev_ccc():
 
 # --- result tables -------------------------------------------------------------------------------
 
-PAPER_NUMBERS = {f"{v:.3f}" for rows in results.PAPER_RECOLA.values() for _, *vals in rows for v in vals if v is not None}
+PAPER_NUMBERS = {f"{v:.3f}" for rows in paper.PAPER_RECOLA.values() for _, *vals in rows for v in vals if v is not None}
 
 
 def write_method(tmp_path, method, scale, seed, ccc_runs, rmse_runs, ensemble):
@@ -201,7 +208,7 @@ def write_method(tmp_path, method, scale, seed, ccc_runs, rmse_runs, ensemble):
     out = tmp_path / method
     out.mkdir()
     frames.to_csv(out / "predictions.csv", index=False)
-    scores = experiment.score_frames(frames)  # the real layout; values replaced below
+    scores = outputs.score_frames(frames)  # the real layout; values replaced below
     assert list(scores["run"]) == ["seed_0", "seed_1", "mean", "ensemble"]
     c, r = np.array(ccc_runs), np.array(rmse_runs)
     scores["ccc"] = [*c, c.mean(), ensemble[0]]
@@ -222,8 +229,8 @@ def test_results_tables_keep_our_corpus_and_the_paper_apart(tmp_path, dimension)
         "dilated": write_method(tmp_path, "dilated", 0.03, 1, [0.911, 0.925], [0.051, 0.057], (0.931, 0.049)),
     }
     scores = {m: d / "scores.csv" for m, d in dirs.items()}
-    ours = results.results_table(scores)
-    assert list(ours["method"]) == [results.METHODS["linear_context"], results.METHODS["dilated"]]
+    ours = results_tables.results_table(scores)
+    assert list(ours["method"]) == [METHOD_LABELS["linear_context"], METHOD_LABELS["dilated"]]
     assert list(ours["runs"]) == [2, 2]
     assert ours.loc[1, "dev_ccc"] == pytest.approx(0.918)
     assert ours.loc[1, "dev_ccc_std"] == pytest.approx(0.007)
@@ -233,8 +240,8 @@ def test_results_tables_keep_our_corpus_and_the_paper_apart(tmp_path, dimension)
 
     name = "synthetic RECOLA-layout corpus"
     predictions = {m: d / "predictions.csv" for m, d in dirs.items()}
-    smooth = results.smoothness_table(predictions, RATE)
-    text = results.markdown_table(ours, smooth, dimension, name)
+    smooth = results_tables.smoothness_table(predictions, RATE)
+    text = results_tables.markdown_table(ours, smooth, dimension, name)
     ours_part, paper_part = text.split("**RECOLA, numbers printed in the paper**")
     assert f"Table {1 if dimension == 'arousal' else 2}" in ours_part
     assert f"Our runs on: {name}." in ours_part
@@ -244,13 +251,13 @@ def test_results_tables_keep_our_corpus_and_the_paper_apart(tmp_path, dimension)
     assert "RECOLA" not in "".join(our_rows)
     assert not numbers(ours_part) & PAPER_NUMBERS, "numbers printed in the paper among our rows"
     assert "not computed here" in paper_part.splitlines()[0]
-    for method, *values in results.PAPER_RECOLA[dimension]:
+    for method, *values in paper.PAPER_RECOLA[dimension]:
         line = next(line for line in paper_part.splitlines() if line.startswith(f"| {method} |"))
         assert numbers(line) == {f"{v:.3f}" for v in values if v is not None}
     assert not numbers(paper_part) & numbers("".join(our_rows[:2]))  # none of our scores in the paper block
 
     stem = tmp_path / "tables" / f"table_{dimension}"
-    merged = results.write_paper_tables(scores, predictions, dimension, RATE, name, stem)
+    merged = results_tables.write_paper_tables(scores, predictions, dimension, RATE, name, stem)
     assert len(merged) == 2
     ours_csv = pd.read_csv(stem.with_suffix(".csv"))
     assert set(ours_csv["corpus"]) == {name}
@@ -259,22 +266,22 @@ def test_results_tables_keep_our_corpus_and_the_paper_apart(tmp_path, dimension)
     assert not numbers(stem.with_suffix(".md").read_text().split("**RECOLA")[0]) & PAPER_NUMBERS
     paper_csv = pd.read_csv(f"{stem}_recola_paper.csv")
     assert set(paper_csv["corpus"]) == {"RECOLA (numbers printed in the paper)"}
-    assert paper_csv["dev_ccc"].tolist() == [r[2] for r in results.PAPER_RECOLA[dimension]]
+    assert paper_csv["dev_ccc"].tolist() == [r[2] for r in paper.PAPER_RECOLA[dimension]]
 
 
 def test_smoothness():
     # ramps with a constant step of 0.01 in two recordings: the jump between them is not a step
     values = np.concatenate([0.01 * np.arange(100), 5.0 + 0.01 * np.arange(150)])
     recordings = np.array(["a"] * 100 + ["b"] * 150)
-    step, _ = results.smoothness(values, recordings, RATE)
+    step, _ = smoothness(values, recordings, RATE)
     assert step == pytest.approx(0.01)
 
     t = np.arange(2500) / RATE  # 100 s
     slow = np.sin(2 * np.pi * 0.1 * t)
     fast = np.sin(2 * np.pi * 3.0 * t)
     one = np.array(["r"] * len(t))
-    step_slow, above_slow = results.smoothness(slow, one, RATE)
-    step_fast, above_fast = results.smoothness(fast, one, RATE)
+    step_slow, above_slow = smoothness(slow, one, RATE)
+    step_fast, above_fast = smoothness(fast, one, RATE)
     assert above_slow == pytest.approx(0.0, abs=1e-6)
     assert above_fast == pytest.approx(1.0, abs=1e-6)
     assert step_slow == pytest.approx(np.mean(np.abs(np.diff(slow))))
@@ -289,7 +296,7 @@ def test_run_final_end_to_end(small_corpus, tmp_path):
     settings_file.write_text(yaml.safe_dump({"model": "dilated", "dimension": "arousal", "settings": SMALL_DILATED}))
     train_cfg = {"seeds": [0, 1], "shuffle_seed": 0, "max_epochs": 2, "patience": 5}
     out = tmp_path / "train" / "dilated" / "arousal"
-    experiment.run_final(small_corpus["features"], "dilated", "arousal", settings_file, train_cfg,
+    final.run_final(small_corpus["features"], "dilated", "arousal", settings_file, train_cfg,
                          torch.device("cpu"), RATE, out)
 
     frames = pd.read_csv(out / "predictions.csv")
@@ -309,7 +316,7 @@ def test_run_final_end_to_end(small_corpus, tmp_path):
     dev_scores = scores[scores["partition"] == "dev"].set_index("run")
     np.testing.assert_allclose(dev_scores.loc[["seed_0", "seed_1"], "ccc"], saved["best_dev_ccc"], atol=1e-6)
     # the saved parameters rebuild the model that made the predictions
-    params, _ = experiment.split_settings(saved["settings"])
+    params, _ = common.split_settings(saved["settings"])
     model = build_model("dilated", 160, saved["seeds"], **params)
     model.load_state_dict(saved["state_dict"])
     test_set = training.to_recordings(features.load_partition(small_corpus["features"] / "test", ["arousal"]),
@@ -330,9 +337,9 @@ def test_run_final_end_to_end(small_corpus, tmp_path):
 
 
 def test_tune_chooses_the_best_grid_point(small_corpus):
-    sets = experiment.load_sets(small_corpus["features"], "valence", "cpu", ("train", "dev"))
+    sets = common.load_sets(small_corpus["features"], "valence", "cpu", ("train", "dev"))
     train_cfg = {"seeds": [0], "shuffle_seed": 0, "max_epochs": 2, "patience": 5}
-    chosen, table = experiment.tune("dilated", SMALL_DILATED, {"lr": [0.0, 0.003]}, 2, sets, train_cfg)
+    chosen, table = search.tune("dilated", SMALL_DILATED, {"lr": [0.0, 0.003]}, 2, sets, train_cfg)
     assert len(table) == 2 and list(table["lr"]) == [0.0, 0.003]
     best = int(table["dev_ccc_mean"].idxmax())
     assert chosen == {**SMALL_DILATED, "lr": table.loc[best, "lr"]}
@@ -341,7 +348,7 @@ def test_tune_chooses_the_best_grid_point(small_corpus):
 
 def test_run_linear_baseline_end_to_end(small_corpus, tmp_path):
     cfg = {"context_s": 0.8, "step_s": 0.4, "ridge": [1.0, 1000.0]}
-    experiment.run_linear_baseline(small_corpus["features"], ["arousal", "valence"], cfg, RATE, tmp_path)
+    baselines.run_linear_baseline(small_corpus["features"], ["arousal", "valence"], cfg, RATE, tmp_path)
     for dimension in ("arousal", "valence"):
         history = pd.read_csv(tmp_path / dimension / "history.csv")
         assert history["ridge"].tolist() == [1.0, 1000.0]

@@ -10,7 +10,9 @@ import pandas as pd
 import pytest
 import torch
 
-from longterm_emotion import corpus, features, synthetic
+from longterm_emotion.data import corpus
+from longterm_emotion.data import features
+from longterm_emotion.data import synthetic
 from longterm_emotion.errors import InputDataError
 
 CFG = {  # config.yaml's features section
@@ -382,7 +384,7 @@ def test_audio_at_another_rate_and_stereo(tiny_corpus, extracted, tmp_path):
     from scipy.io import wavfile
     from scipy.signal import resample_poly
 
-    from longterm_emotion.audio import read_wav
+    from longterm_emotion.data.audio import read_wav
 
     root = copy_corpus(tiny_corpus, tmp_path / "c")
     wav = corpus.audio_path(root, "dev_1")

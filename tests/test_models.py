@@ -5,7 +5,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from longterm_emotion.models import (
+from longterm_emotion.nets import (
     DilatedConvNet,
     DownUpConvNet,
     SingleFilterNet,

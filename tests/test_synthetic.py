@@ -15,7 +15,10 @@ from scipy.io import wavfile
 from scipy.ndimage import uniform_filter1d
 
 from conftest import DIMENSIONS, ROOT
-from longterm_emotion import corpus, features, labels, synthetic
+from longterm_emotion.data import corpus
+from longterm_emotion.data import features
+from longterm_emotion.analysis import spectrum
+from longterm_emotion.data import synthetic
 from longterm_emotion.metrics import ccc
 
 CONFIG = yaml.safe_load((ROOT / "config.yaml").read_text())
@@ -77,7 +80,7 @@ def test_gold_standard_is_mean_of_centred_ratings_slow_and_plausible(reduced):
             times, gold = corpus.read_gold_standard(corpus.gold_standard_path(root, d, recording))
             np.testing.assert_allclose(gold, synthetic.centre_ratings(raw).mean(axis=1), atol=2e-6)
             where = f"{recording} {d}"
-            share = labels.power_share_below(gold, LABEL_RATE, 1.0)
+            share = spectrum.power_share_below(gold, LABEL_RATE, 1.0)
             assert share >= 0.95, f"{where}: only {share:.1%} of the power below 1 Hz"
             assert -1.0 <= gold.min() and gold.max() <= 1.0, where
             assert 0.05 <= gold.std() <= 0.35, f"{where}: std {gold.std():.3f}"

@@ -10,8 +10,9 @@ import pytest
 import torch
 from scipy.ndimage import uniform_filter1d
 
-from longterm_emotion import features, training
-from longterm_emotion.training import DeviceError, Recording
+from longterm_emotion.data import features
+from longterm_emotion.nets import training
+from longterm_emotion.nets.training import DeviceError, Recording
 
 C = 8  # feature channels
 SMALL = {

@@ -2,7 +2,7 @@
 import sys
 
 sys.path.insert(0, f"{snakemake.scriptdir}/../../src")
-from longterm_emotion import results  # noqa: E402
+from longterm_emotion.reporting import plots  # noqa: E402
 from longterm_emotion.logs import logged  # noqa: E402
 
 with logged(snakemake.log[0]):
@@ -11,4 +11,4 @@ with logged(snakemake.log[0]):
     for model in ("dilated", "downup"):
         for dimension in snakemake.params.dimensions:
             by_dimension[dimension][model] = next(files)
-    results.write_figure5(by_dimension, snakemake.params.figure, snakemake.output[0], snakemake.params.corpus_name)
+    plots.write_figure5(by_dimension, snakemake.params.figure, snakemake.output[0], snakemake.params.corpus_name)

@@ -2,11 +2,11 @@
 import sys
 
 sys.path.insert(0, f"{snakemake.scriptdir}/../../src")
-from longterm_emotion import experiment  # noqa: E402
+from longterm_emotion.experiments import baselines  # noqa: E402
 from longterm_emotion.logs import logged  # noqa: E402
 
 with logged(snakemake.log[0]):
-    experiment.run_linear_baseline(
+    baselines.run_linear_baseline(
         snakemake.params.features_root,
         snakemake.params.dimensions,
         snakemake.params.baseline,

@@ -2,11 +2,11 @@
 import sys
 
 sys.path.insert(0, f"{snakemake.scriptdir}/../../src")
-from longterm_emotion import results  # noqa: E402
+from longterm_emotion.reporting import summary  # noqa: E402
 from longterm_emotion.logs import logged  # noqa: E402
 
 with logged(snakemake.log[0]):
-    results.write_summary(
+    summary.write_summary(
         snakemake.output[0],
         snakemake.params.corpus_name,
         snakemake.input.sweep,

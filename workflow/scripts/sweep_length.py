@@ -3,7 +3,8 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, f"{snakemake.scriptdir}/../../src")
-from longterm_emotion import sweep, training  # noqa: E402
+from longterm_emotion.experiments import sweep  # noqa: E402
+from longterm_emotion.nets import training  # noqa: E402
 from longterm_emotion.logs import logged  # noqa: E402
 
 with logged(snakemake.log[0]):

@@ -2,7 +2,7 @@
 import sys
 
 sys.path.insert(0, f"{snakemake.scriptdir}/../../src")
-from longterm_emotion import results  # noqa: E402
+import longterm_emotion.reporting.results_tables as results  # noqa: E402
 from longterm_emotion.logs import logged  # noqa: E402
 
 with logged(snakemake.log[0]):

@@ -22,8 +22,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .metrics import ccc
-from .models import EnsembleModel, build_model, ccc_loss
+from ..metrics import ccc
+from . import EnsembleModel, build_model, ccc_loss
 
 log = logging.getLogger(__name__)
 

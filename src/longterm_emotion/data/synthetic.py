@@ -23,6 +23,7 @@ import numpy as np
 from scipy.io import wavfile
 from scipy.signal import istft, lfilter, sosfiltfilt, butter, stft
 
+from .. import constants
 from . import corpus
 
 HOP_S = 0.01  # control and STFT hop
@@ -35,7 +36,7 @@ PRE_ROLL_S = 10.0  # latent history before t=0, so raters can lag into it
 
 def recording_ids(recordings: dict) -> list[tuple[str, str]]:
     """(partition, recording id) of every recording the config asks for."""
-    return [(p, f"{p}_{n}") for p in corpus.PARTITIONS for n in range(1, int(recordings[p]) + 1)]
+    return [(p, f"{p}_{n}") for p in constants.PARTITIONS for n in range(1, int(recordings[p]) + 1)]
 
 
 def _lowpass_noise(rng, n: int, rate: float, cutoff: float, order: int = 2) -> np.ndarray:
@@ -182,8 +183,8 @@ def synthesize(rng, a: np.ndarray, v: np.ndarray, spk: dict, sample_rate: int, n
 def generate_recording(seed: int, partition: str, recording: str, sample_rate: int, duration_s: float, label_rate: float) -> dict:
     """Audio, latent trajectories and ratings of one synthetic recording (deterministic in seed)."""
     index = int(recording.split("_")[1])
-    rng = np.random.default_rng([seed, corpus.PARTITIONS.index(partition), index])
-    n_labels = int(np.floor(duration_s * label_rate + 1e-9)) + 1
+    rng = np.random.default_rng([seed, constants.PARTITIONS.index(partition), index])
+    n_labels = constants.num_label_frames(duration_s, label_rate)
     n_pre = int(PRE_ROLL_S * label_rate)
     latent = latent_trajectories(rng, n_pre + n_labels, label_rate)
     spk = _speaker(rng)
@@ -192,7 +193,7 @@ def generate_recording(seed: int, partition: str, recording: str, sample_rate: i
     label_times = np.arange(n_pre + n_labels) / label_rate - PRE_ROLL_S
     a, v = (np.interp(control_times, label_times, latent[d]) for d in ("arousal", "valence"))
     audio = synthesize(rng, a, v, spk, sample_rate, num_samples)
-    ratings = {d: rate_trajectory(rng, latent[d], label_rate, n_labels, d) for d in ("arousal", "valence")}
+    ratings = {d: rate_trajectory(rng, latent[d], label_rate, n_labels, d) for d in constants.DIMENSIONS}
     return {
         "audio": audio,
         "times": np.arange(n_labels) / label_rate,

@@ -17,9 +17,10 @@ import kaldiio
 import numpy as np
 import pandas as pd
 
+from .. import constants
+from ..errors import InputDataError
 from . import corpus
 from .audio import load_audio
-from .errors import InputDataError
 
 
 def fbank_options(cfg: dict) -> knf.FbankOptions:
@@ -52,13 +53,13 @@ def compute_fbank(samples: np.ndarray, cfg: dict) -> np.ndarray:
 
 
 def label_rate(cfg: dict) -> float:
-    """Label frames per second implied by the stacking: 1000 / (stack * shift_ms), 25 Hz by default."""
-    return 1000.0 / (cfg["stack"] * cfg["frame_shift_ms"])
+    """Label frames per second implied by the config's stacking (25 Hz by default)."""
+    return constants.label_rate(cfg["stack"], cfg["frame_shift_ms"])
 
 
 def num_label_frames(num_samples: int, sample_rate: float, rate: float) -> int:
-    """T = floor(duration * label_rate) + 1 (label rows at times 0, 1/rate, ... <= duration)."""
-    return int(np.floor(num_samples / sample_rate * rate + 1e-9)) + 1
+    """Label rows of `num_samples` samples at `sample_rate`: the alignment rule of constants.num_label_frames."""
+    return constants.num_label_frames(num_samples / sample_rate, rate)
 
 
 def normalise(frames: np.ndarray, std_floor: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -14,7 +14,8 @@ import matplotlib
 import numpy as np
 import pandas as pd
 
-from longterm_emotion.labels import share_below
+from ..analysis.spectrum import share_below
+from ..constants import METHOD_LABELS
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (the backend is chosen before pyplot loads)
@@ -166,3 +167,9 @@ def plot_predictions(frames: dict, recording: str | None, start_s: float, durati
                  fontsize="medium")
     _finish(fig, path)
     return fig
+
+
+def write_figure5(prediction_files: dict, cfg: dict, path, corpus_name: str) -> None:
+    """Figure 5 from {dimension: {model: predictions.csv}} of the dilated and down/up networks."""
+    frames = {d: {METHOD_LABELS[m]: pd.read_csv(p) for m, p in by_model.items()} for d, by_model in prediction_files.items()}
+    plot_predictions(frames, cfg["recording"], cfg["start_s"], cfg["duration_s"], path, corpus_name)

@@ -11,7 +11,7 @@ import numpy as np
 from scipy.io import wavfile
 from scipy.signal import resample_poly
 
-from .errors import InputDataError
+from ..errors import InputDataError
 
 # Full-scale value of each integer PCM encoding, so every format maps to [-1, 1).
 _FULL_SCALE = {np.dtype("uint8"): 128.0, np.dtype("int16"): 32768.0, np.dtype("int32"): 2147483648.0}

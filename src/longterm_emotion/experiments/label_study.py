@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import labels, plots
-from .tables import write_table
+from ..analysis import downsampling, spectrum
+from ..reporting import plots
+from ..reporting.tables import write_table
 
 
 def load_trajectories(label_csvs, dimensions) -> dict[str, dict[str, "pd.Series"]]:
@@ -27,13 +28,13 @@ def run(label_csvs, dimensions, cfg: dict, label_rate: float, out_dir, figures_d
     out_dir, figures_dir = Path(out_dir), Path(figures_dir)
     trajectories = load_trajectories(label_csvs, dimensions)
     cutoff = float(cfg["cutoff_hz"])
-    spectrum = labels.spectrum_table(trajectories, label_rate, cutoff)
+    shares = spectrum.spectrum_table(trajectories, label_rate, cutoff)
     write_table(
-        spectrum, out_dir / "spectrum", f"Share of gold-standard power below {cutoff:g} Hz", corpus_name,
+        shares, out_dir / "spectrum", f"Share of gold-standard power below {cutoff:g} Hz", corpus_name,
         notes=[f"Periodogram of each mean-removed trajectory at {label_rate:g} Hz; 'ALL' pools the energy of all "
                "recordings. The paper reports more than 95 % below 1 Hz on RECOLA."],
     )
-    summary, per_recording = labels.downsampling_table(trajectories, cfg["factors"], cfg["spline"])
+    summary, per_recording = downsampling.downsampling_table(trajectories, cfg["factors"], cfg["spline"])
     write_table(
         summary, out_dir / "downsampling", "CCC between gold standard and its downsampled, spline-rebuilt copy",
         corpus_name,
@@ -42,6 +43,6 @@ def run(label_csvs, dimensions, cfg: dict, label_rate: float, out_dir, figures_d
     )
     per_recording.assign(corpus=corpus_name).to_csv(out_dir / "downsampling_per_recording.csv", index=False)
     plots.plot_downsampling(summary, figures_dir / "figure4_downsampling.png", corpus_name)
-    curves = {d: labels.pooled_cumulative_power(recs, label_rate) for d, recs in trajectories.items()}
+    curves = {d: spectrum.pooled_cumulative_power(recs, label_rate) for d, recs in trajectories.items()}
     plots.plot_spectrum({d: c[0] for d, c in curves.items()}, {d: c[1] for d, c in curves.items()},
                         figures_dir / "label_spectrum.png", corpus_name, cutoff_hz=cutoff)

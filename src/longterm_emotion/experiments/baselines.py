@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-import numpy as np
+from pathlib import Path
 
-from .metrics import ccc
+import numpy as np
+import pandas as pd
+
+from ..constants import PARTITIONS
+from ..data import features
+from ..metrics import ccc
+from ..nets import training
+from .outputs import frame_table, score_frames, write_outputs
 
 
 def context_offsets(context_s: float, step_s: float, rate: float) -> np.ndarray:
@@ -50,3 +57,16 @@ def fit_ridge(train_items, dev_items, dimensions, offsets, ridges) -> dict:
 def predict_ridge(items, weights: np.ndarray, offsets) -> list[np.ndarray]:
     """Predictions per recording, each shaped (1, T) like an ensemble of one."""
     return [(_design([item], offsets) @ weights)[None, :] for item in items]
+
+
+def run_linear_baseline(features_root, dimensions, cfg, rate, out_root) -> None:
+    """Rule linear_baseline: ridge on stacked context frames, ridge chosen on dev, per dimension."""
+    items = {p: features.load_partition(Path(features_root) / p, dimensions) for p in PARTITIONS}
+    offsets = context_offsets(cfg["context_s"], cfg["step_s"], rate)
+    fits = fit_ridge(items["train"], items["dev"], dimensions, offsets, cfg["ridge"])
+    for dimension in dimensions:
+        sets = {p: training.to_recordings(items[p], dimension, "cpu") for p in PARTITIONS}
+        predictions = {p: predict_ridge(items[p], fits[dimension]["weights"], offsets) for p in PARTITIONS}
+        frames = frame_table(sets, predictions, [0], rate)
+        history = pd.DataFrame([{"ridge": r, "dev_ccc": s} for r, s in fits[dimension]["grid"]])
+        write_outputs(Path(out_root) / dimension, frames, score_frames(frames), history, dimension)

@@ -14,7 +14,8 @@ import pandas as pd
 
 def run_length(train_dir, dev_dir, dimension: str, filter_length: int, sweep: dict, device) -> pd.DataFrame:
     """Train sweep['runs'] seeds of the single-filter model for one L (vectorised); one row per run."""
-    from . import features, training
+    from ..data import features
+    from ..nets import training
 
     train_set = training.to_recordings(features.load_partition(train_dir, [dimension]), dimension, device)
     dev_set = training.to_recordings(features.load_partition(dev_dir, [dimension]), dimension, device)
@@ -66,8 +67,8 @@ def epoch_time_ratio(summary: pd.DataFrame) -> float:
 
 def write_results(run_csvs, stem, frame_rate: float, corpus_name: str, figure_path) -> pd.DataFrame:
     """Collect the per-L runs into the sweep table (csv/md/tex), the runs table and Figure 1."""
-    from . import plots
-    from .tables import write_table
+    from ..reporting import plots
+    from ..reporting.tables import write_table
 
     runs = pd.concat([pd.read_csv(path) for path in run_csvs], ignore_index=True)
     summary = summarise(runs, frame_rate)

@@ -15,9 +15,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import InputDataError
+from ..constants import PARTITIONS
+from ..errors import InputDataError
 
-PARTITIONS = ("train", "dev", "test")
 RATERS = ("FM1", "FM2", "FM3", "FF1", "FF2", "FF3")
 AUDIO_DIR = "recordings_audio"
 GOLD_DIR = "ratings_gold_standard"

@@ -1,0 +1,37 @@
+"""Names and numbers shared by the package and the workflow, each defined once."""
+
+from __future__ import annotations
+
+import math
+
+PARTITIONS = ("train", "dev", "test")
+DIMENSIONS = ("arousal", "valence")
+
+# The paper's networks (each tuned on dev and trained with several seeds).
+NETWORKS = ("dilated", "downup", "blstm")
+# Rows of Tables 1 and 2 computed by the pipeline, references first, with their printed names.
+METHOD_LABELS = {
+    "linear_context": "Linear regression, stacked context frames",
+    "best_filter": "Single best filter (sweep)",
+    "blstm": "BLSTM",
+    "dilated": "Dilated",
+    "downup": "Down/Up",
+}
+TABLE_METHODS = tuple(METHOD_LABELS)
+# The two networks whose predictions Figure 5 shows.
+FIGURE5_NETWORKS = ("dilated", "downup")
+
+# Column prefix of one run's predictions in predictions.csv (e.g. seed_0).
+RUN_PREFIX = "seed_"
+# Grid-search seeds start this far above the first final seed, so no search run repeats a final run.
+GRID_SEED_OFFSET = 1000
+
+
+def label_rate(stack: int, frame_shift_ms: float) -> float:
+    """Label frames per second implied by stacking: 1000 / (stack * shift_ms), 25 Hz by default."""
+    return 1000.0 / (stack * frame_shift_ms)
+
+
+def num_label_frames(duration_s: float, rate: float) -> int:
+    """Alignment rule: a recording of D seconds has T = floor(D * rate) + 1 label rows (times 0, 1/rate, ...)."""
+    return int(math.floor(duration_s * rate + 1e-9)) + 1

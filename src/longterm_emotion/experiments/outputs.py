@@ -1,0 +1,73 @@
+"""What a trained method leaves behind: per-frame predictions, scores, history, submissions, model files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import torch
+
+from ..constants import RUN_PREFIX
+from ..data import corpus
+from ..metrics import ccc, rmse
+from ..nets import training
+
+
+def frame_table(sets, predictions: dict[str, list[np.ndarray]], seeds, rate: float) -> pd.DataFrame:
+    """Long table of per-frame predictions: partition, recording, frameTime, gold, one column per seed, ensemble."""
+    parts = []
+    for partition, recordings in sets.items():
+        for rec, pred in zip(recordings, predictions[partition], strict=True):
+            T = pred.shape[1]
+            frame = pd.DataFrame({"partition": partition, "recording": rec.name, "frameTime": np.arange(T) / rate,
+                                  "gold": rec.y[0].cpu().numpy() if rec.y is not None else np.nan})
+            for m, seed in enumerate(seeds):
+                frame[f"{RUN_PREFIX}{seed}"] = pred[m]
+            frame["ensemble"] = pred.mean(axis=0)
+            parts.append(frame)
+    return pd.concat(parts, ignore_index=True)
+
+
+def score_frames(frames: pd.DataFrame) -> pd.DataFrame:
+    """CCC and RMSE per partition for every run, their mean/std, and the ensemble (labelled partitions only)."""
+    rows = []
+    runs = [c for c in frames.columns if c.startswith(RUN_PREFIX)]
+    for partition, part in frames.groupby("partition", sort=False):
+        if part["gold"].isna().any():
+            continue  # unlabelled (e.g. the real test partition): predicted, never scored
+        gold = part["gold"].to_numpy()
+        per_run = [(ccc(gold, part[c]), rmse(gold, part[c])) for c in runs]
+        for column, (c, r) in zip(runs, per_run, strict=True):
+            rows.append({"partition": partition, "run": column, "ccc": c, "rmse": r})
+        cccs, rmses = np.array(per_run).T
+        rows.append({"partition": partition, "run": "mean", "ccc": cccs.mean(), "rmse": rmses.mean(),
+                     "ccc_std": cccs.std(), "rmse_std": rmses.std()})
+        rows.append({"partition": partition, "run": "ensemble", "ccc": ccc(gold, part["ensemble"]),
+                     "rmse": rmse(gold, part["ensemble"])})
+    return pd.DataFrame(rows)
+
+
+def write_submission(frames: pd.DataFrame, out_dir, dimension: str) -> None:
+    """Ensemble predictions of every recording as ARFF in the gold standard's format (test: the submission)."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for recording, rows in frames.groupby("recording", sort=False):
+        corpus.write_gold_standard(out_dir / f"{recording}.arff", recording, dimension,
+                                   rows["frameTime"].to_numpy(), rows["ensemble"].to_numpy())
+
+
+def write_outputs(out_dir, frames, scores, history, dimension) -> None:
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    frames.to_csv(out_dir / "predictions.csv", index=False, float_format="%.6f")
+    scores.to_csv(out_dir / "scores.csv", index=False)
+    history.to_csv(out_dir / "history.csv", index=False)
+    write_submission(frames, out_dir / "per_recording", dimension)
+
+
+def save_model(result: training.TrainResult, model_name: str, settings: dict, path) -> None:
+    """Best-epoch parameters of every member with what is needed to rebuild the model."""
+    torch.save({"model": model_name, "settings": settings, "seeds": list(result.model.seeds),
+                "state_dict": result.model.state_dict(), "best_epoch": result.best_epoch,
+                "best_dev_ccc": result.best_dev_ccc}, path)
