@@ -21,10 +21,12 @@ from longterm_emotion.nets import training
 from longterm_emotion.metrics import ccc, rmse
 from longterm_emotion.nets import build_model
 from longterm_emotion.nets.training import Recording
+from longterm_emotion.settings import FinalRuns, NetworkSettings, Protocol
 
 CONFIG = yaml.safe_load((ROOT / "config.yaml").read_text())
 RATE = 25.0
-SMALL_DILATED = {"width": 8, "depth": 3, "kernel_size": 3, "activation": "tanh", "dropout": 0.0, "lr": 0.003, "l2": 0.0}
+SMALL_DILATED = {"net": {"width": 8, "depth": 3, "kernel_size": 3, "activation": "tanh", "dropout": 0.0},
+                 "optim": {"lr": 0.003, "l2": 0.0}}
 
 
 pytestmark = pytest.mark.usefixtures("deterministic_single_thread")
@@ -34,29 +36,31 @@ pytestmark = pytest.mark.usefixtures("deterministic_single_thread")
 
 
 def test_grid_points_is_the_cartesian_product_over_the_base():
-    base = {"width": 32, "depth": 10, "lr": 0.001, "l2": 0.0}
-    points = search.grid_points(base, {"lr": [0.001, 0.003, 0.01], "width": [16, 64]})
+    base = {"net": {"width": 32, "depth": 10}, "optim": {"lr": 0.001, "l2": 0.0}}
+    points = search.grid_points("dilated", base, {"optim": {"lr": [0.001, 0.003, 0.01]}, "net": {"width": [16, 64]}})
     assert len(points) == 6
-    assert {(p["lr"], p["width"]) for p in points} == {(lr, w) for lr in (0.001, 0.003, 0.01) for w in (16, 64)}
-    assert all(p["depth"] == 10 and p["l2"] == 0.0 for p in points)
-    assert base == {"width": 32, "depth": 10, "lr": 0.001, "l2": 0.0}  # not modified
-    assert search.grid_points(base, {}) == [base]
+    assert {(p["optim"]["lr"], p["net"]["width"]) for p in points} == {
+        (lr, w) for lr in (0.001, 0.003, 0.01) for w in (16, 64)}
+    assert all(p["net"]["depth"] == 10 and p["optim"]["l2"] == 0.0 for p in points)
+    assert base == {"net": {"width": 32, "depth": 10}, "optim": {"lr": 0.001, "l2": 0.0}}  # not modified
+    assert search.grid_points("dilated", base, {}) == [base]
 
 
 def test_grid_points_rejects_unknown_settings():
-    with pytest.raises(ValueError, match="widht"):
-        search.grid_points({"width": 32, "lr": 0.001}, {"widht": [16], "lr": [0.01]})
+    base = {"net": {"width": 32}, "optim": {"lr": 0.001, "l2": 0.0}}
+    with pytest.raises(ValueError, match="grid.space.dilated.net.widht: not a setting of dilated"):
+        search.grid_points("dilated", base, {"net": {"widht": [16]}, "optim": {"lr": [0.01]}})
+    with pytest.raises(ValueError, match="grid.space.blstm.optim.momentum"):
+        search.grid_points("blstm", base, {"optim": {"momentum": [0.9]}})
 
 
-def test_split_settings_and_config_settings_build_their_models():
-    model, optimiser = common.split_settings({"width": 8, "depth": 2, "lr": 0.01, "l2": 1e-4})
-    assert model == {"width": 8, "depth": 2} and optimiser == {"lr": 0.01, "l2": 1e-4}
+def test_config_settings_build_their_models():
     for name, by_dimension in CONFIG["models"].items():
         for dimension, settings in by_dimension.items():
-            for point in search.grid_points(settings, CONFIG["grid"]["space"].get(name, {})):
-                params, opt = common.split_settings(point)
-                assert set(opt) == {"lr", "l2"} and not set(params) & {"lr", "l2"}
-                model = build_model(name, 160, [0], **params)  # every config setting is a constructor argument
+            for point in search.grid_points(name, settings, CONFIG["grid"]["space"].get(name, {})):
+                typed = NetworkSettings.from_config(point)
+                assert typed.to_config() == point
+                model = build_model(name, 160, [0], **typed.net)  # every net setting is a constructor argument
                 assert model(torch.zeros(1, 160, 50)).shape == (1, 1, 50), (name, dimension)
 
 
@@ -182,6 +186,17 @@ def test_fit_ridge_picks_the_ridge_with_the_best_dev_ccc():
     np.testing.assert_allclose(pred, y_train.mean(), atol=1e-3)
 
 
+def test_ridge_is_the_penalty_itself():
+    # weights minimise |Xw - y|^2 + ridge * |w without bias|^2: the config value is the penalty, not a scaled one
+    rng = np.random.default_rng(2)
+    train, dev = ridge_items(rng, 2), ridge_items(rng, 1)
+    fit = baselines.fit_ridge(train, dev, ["arousal"], np.array([0]), [50.0])["arousal"]
+    X = np.hstack([np.concatenate([i["features"] for i in train]), np.ones((400, 1))]).astype(np.float64)
+    y = np.concatenate([i["labels"]["arousal"] for i in train]).astype(np.float64)
+    penalty = np.diag([1.0, 1.0, 1.0, 1.0, 0.0])
+    np.testing.assert_allclose(fit["weights"], np.linalg.solve(X.T @ X + 50.0 * penalty, X.T @ y), rtol=1e-10)
+
+
 # --- result tables -------------------------------------------------------------------------------
 
 PAPER_NUMBERS = {f"{v:.3f}" for rows in paper.PAPER_RECOLA.values() for _, *vals in rows for v in vals if v is not None}
@@ -240,8 +255,8 @@ def test_results_tables_keep_our_corpus_and_the_paper_apart(tmp_path, dimension)
 
     name = "synthetic RECOLA-layout corpus"
     predictions = {m: d / "predictions.csv" for m, d in dirs.items()}
-    smooth = results_tables.smoothness_table(predictions, RATE)
-    text = results_tables.markdown_table(ours, smooth, dimension, name)
+    smooth = results_tables.smoothness_table(predictions, RATE, 1.0)
+    text = results_tables.markdown_table(ours, smooth, dimension, name, 1.0)
     ours_part, paper_part = text.split("**RECOLA, numbers printed in the paper**")
     assert f"Table {1 if dimension == 'arousal' else 2}" in ours_part
     assert f"Our runs on: {name}." in ours_part
@@ -257,7 +272,8 @@ def test_results_tables_keep_our_corpus_and_the_paper_apart(tmp_path, dimension)
     assert not numbers(paper_part) & numbers("".join(our_rows[:2]))  # none of our scores in the paper block
 
     stem = tmp_path / "tables" / f"table_{dimension}"
-    merged = results_tables.write_paper_tables(scores, predictions, dimension, RATE, name, stem)
+    merged = results_tables.write_paper_tables(score_files=scores, prediction_files=predictions, dimension=dimension,
+                                               rate=RATE, cutoff_hz=1.0, corpus_name=name, stem=stem)
     assert len(merged) == 2
     ours_csv = pd.read_csv(stem.with_suffix(".csv"))
     assert set(ours_csv["corpus"]) == {name}
@@ -273,15 +289,16 @@ def test_smoothness():
     # ramps with a constant step of 0.01 in two recordings: the jump between them is not a step
     values = np.concatenate([0.01 * np.arange(100), 5.0 + 0.01 * np.arange(150)])
     recordings = np.array(["a"] * 100 + ["b"] * 150)
-    step, _ = smoothness(values, recordings, RATE)
+    step, _ = smoothness(values, recordings, RATE, 1.0)
     assert step == pytest.approx(0.01)
 
     t = np.arange(2500) / RATE  # 100 s
     slow = np.sin(2 * np.pi * 0.1 * t)
     fast = np.sin(2 * np.pi * 3.0 * t)
     one = np.array(["r"] * len(t))
-    step_slow, above_slow = smoothness(slow, one, RATE)
-    step_fast, above_fast = smoothness(fast, one, RATE)
+    step_slow, above_slow = smoothness(slow, one, RATE, 1.0)
+    step_fast, above_fast = smoothness(fast, one, RATE, 1.0)
+    assert smoothness(fast, one, RATE, 4.0)[1] == pytest.approx(0.0, abs=1e-6)  # the cutoff is honoured
     assert above_slow == pytest.approx(0.0, abs=1e-6)
     assert above_fast == pytest.approx(1.0, abs=1e-6)
     assert step_slow == pytest.approx(np.mean(np.abs(np.diff(slow))))
@@ -294,10 +311,10 @@ def test_smoothness():
 def test_run_final_end_to_end(small_corpus, tmp_path):
     settings_file = tmp_path / "dilated_arousal.yaml"
     settings_file.write_text(yaml.safe_dump({"model": "dilated", "dimension": "arousal", "settings": SMALL_DILATED}))
-    train_cfg = {"seeds": [0, 1], "shuffle_seed": 0, "max_epochs": 2, "patience": 5}
+    train_cfg = {"seeds": [0, 1], "protocol": {"shuffle_seed": 0, "max_epochs": 2, "patience": 5}}
     out = tmp_path / "train" / "dilated" / "arousal"
-    final.run_final(small_corpus["features"], "dilated", "arousal", settings_file, train_cfg,
-                         torch.device("cpu"), RATE, out)
+    final.run_final(features_root=small_corpus["features"], network="dilated", dimension="arousal",
+                    settings_file=settings_file, train=train_cfg, device="cpu", label_rate=RATE, out_dir=out)
 
     frames = pd.read_csv(out / "predictions.csv")
     assert list(frames.columns) == ["partition", "recording", "frameTime", "gold", "seed_0", "seed_1", "ensemble"]
@@ -316,8 +333,7 @@ def test_run_final_end_to_end(small_corpus, tmp_path):
     dev_scores = scores[scores["partition"] == "dev"].set_index("run")
     np.testing.assert_allclose(dev_scores.loc[["seed_0", "seed_1"], "ccc"], saved["best_dev_ccc"], atol=1e-6)
     # the saved parameters rebuild the model that made the predictions
-    params, _ = common.split_settings(saved["settings"])
-    model = build_model("dilated", 160, saved["seeds"], **params)
+    model = build_model("dilated", 160, saved["seeds"], **saved["settings"]["net"])
     model.load_state_dict(saved["state_dict"])
     test_set = training.to_recordings(features.load_partition(small_corpus["features"] / "test", ["arousal"]),
                                       "arousal", "cpu")
@@ -338,17 +354,18 @@ def test_run_final_end_to_end(small_corpus, tmp_path):
 
 def test_tune_chooses_the_best_grid_point(small_corpus):
     sets = common.load_sets(small_corpus["features"], "valence", "cpu", ("train", "dev"))
-    train_cfg = {"seeds": [0], "shuffle_seed": 0, "max_epochs": 2, "patience": 5}
-    chosen, table = search.tune("dilated", SMALL_DILATED, {"lr": [0.0, 0.003]}, 2, sets, train_cfg)
-    assert len(table) == 2 and list(table["lr"]) == [0.0, 0.003]
+    final_runs = FinalRuns(seeds=(0,), protocol=Protocol(max_epochs=2, patience=5))
+    chosen, table = search.tune("dilated", SMALL_DILATED, {"optim": {"lr": [0.0, 0.003]}}, 2, sets, final_runs)
+    assert len(table) == 2 and list(table["optim.lr"]) == [0.0, 0.003]
     best = int(table["dev_ccc_mean"].idxmax())
-    assert chosen == {**SMALL_DILATED, "lr": table.loc[best, "lr"]}
+    assert chosen == {**SMALL_DILATED, "optim": {"lr": table.loc[best, "optim.lr"], "l2": 0.0}}
     assert yaml.safe_load(table.loc[best, "settings"]) == chosen
 
 
 def test_run_linear_baseline_end_to_end(small_corpus, tmp_path):
     cfg = {"context_s": 0.8, "step_s": 0.4, "ridge": [1.0, 1000.0]}
-    baselines.run_linear_baseline(small_corpus["features"], ["arousal", "valence"], cfg, RATE, tmp_path)
+    baselines.run_linear_baseline(features_root=small_corpus["features"], dimensions=["arousal", "valence"], cfg=cfg,
+                                  rate=RATE, out_root=tmp_path)
     for dimension in ("arousal", "valence"):
         history = pd.read_csv(tmp_path / dimension / "history.csv")
         assert history["ridge"].tolist() == [1.0, 1000.0]

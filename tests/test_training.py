@@ -13,6 +13,7 @@ from scipy.ndimage import uniform_filter1d
 from longterm_emotion.data import features
 from longterm_emotion.nets import training
 from longterm_emotion.nets.training import DeviceError, Recording
+from longterm_emotion.settings import Optimiser, Protocol
 
 C = 8  # feature channels
 SMALL = {
@@ -43,8 +44,11 @@ TRAIN = make_set("train", 3, seed=1)
 DEV = make_set("dev", 2, seed=2)
 
 
-def run(model="dilated", seeds=(0,), train_set=TRAIN, dev_set=DEV, checkpoint=None, **protocol):
-    return training.train(model, SMALL[model], list(seeds), train_set, dev_set, {**PROTOCOL, **protocol}, checkpoint)
+def run(model="dilated", seeds=(0,), train_set=TRAIN, dev_set=DEV, checkpoint=None, **changes):
+    settings = {**PROTOCOL, **changes}
+    return training.train(model, SMALL[model], list(seeds), train_set, dev_set,
+                          Optimiser(settings["lr"], settings["l2"]),
+                          Protocol(settings["max_epochs"], settings["patience"], settings["shuffle_seed"]), checkpoint)
 
 
 def predictions(result, recordings=DEV):
@@ -276,7 +280,7 @@ def test_training_on_synthetic_corpus_features(small_corpus):
             for p in ("train", "dev")}
     assert sets["train"][0].x.shape[1] == 160  # 4 stacked frames x 40 mel bins
     result = training.train("dilated", {**SMALL["dilated"], "width": 16}, [0], sets["train"], sets["dev"],
-                            {**PROTOCOL, "max_epochs": 6, "lr": 0.003})
+                            Optimiser(lr=0.003), Protocol(max_epochs=6, patience=10))
     losses = [r["train_loss"] for r in result.history]
     assert losses[-1] < losses[0], losses
     assert result.seconds_per_epoch > 0

@@ -35,3 +35,10 @@ def label_rate(stack: int, frame_shift_ms: float) -> float:
 def num_label_frames(duration_s: float, rate: float) -> int:
     """Alignment rule: a recording of D seconds has T = floor(D * rate) + 1 label rows (times 0, 1/rate, ...)."""
     return int(math.floor(duration_s * rate + 1e-9)) + 1
+
+# The paper's thresholds on RECOLA (Section 5.2): more than 95 % of the label power lies below
+# the cutoff (1 Hz), and downsampling plus spline reconstruction loses less than 5 % CCC up to factor 64.
+PAPER_POWER_SHARE = 0.95
+PAPER_MAX_CCC_LOSS = 0.05
+# The paper's table of each dimension.
+PAPER_TABLE_NUMBER = {"arousal": 1, "valence": 2}

@@ -2,13 +2,24 @@ from pathlib import Path
 
 from snakemake.exceptions import WorkflowError
 
-PARTITIONS = ["train", "dev", "test"]
+from longterm_emotion import constants
+
+PARTITIONS = list(constants.PARTITIONS)
+NETWORKS = list(constants.NETWORKS)
+TABLE_METHODS = list(constants.TABLE_METHODS)
+DIMENSIONS = config["dimensions"]
 RESULTS = config["results_dir"]
+FEATURES = f"{RESULTS}/features"
 SYNTHETIC = config["data_dir"] is None
 CORPUS = f"{RESULTS}/corpus" if SYNTHETIC else config["data_dir"]
+LABEL_RATE = constants.label_rate(
+    config["features"]["stack"], config["features"]["frame_shift_ms"]
+)
 
 if not SYNTHETIC and not Path(CORPUS).is_dir():
-    raise WorkflowError(f"config key data_dir: {CORPUS!r} does not exist (or is not a folder)")
+    raise WorkflowError(
+        f"config key data_dir: {CORPUS!r} does not exist (or is not a folder)"
+    )
 if not SYNTHETIC and not Path(CORPUS, "recordings_audio").is_dir():
     raise WorkflowError(
         f"config key data_dir: {CORPUS!r} is not a RECOLA AVEC 2016 release "
@@ -16,11 +27,89 @@ if not SYNTHETIC and not Path(CORPUS, "recordings_audio").is_dir():
     )
 
 
+wildcard_constraints:
+    partition="|".join(PARTITIONS),
+    dimension="|".join(DIMENSIONS),
+    network="|".join(NETWORKS),
+    length=r"\d+",
+
+
 def corpus_name():
     """Name printed on figures and tables, so corpora are never mixed up."""
     if config["corpus_name"]:
         return config["corpus_name"]
-    return "synthetic RECOLA-layout corpus" if SYNTHETIC else f"RECOLA ({config['data_dir']})"
+    if SYNTHETIC:
+        return "synthetic RECOLA-layout corpus"
+    return f"RECOLA ({config['data_dir']})"
 
-# Label frames per second implied by stacking (25 Hz: 4 frames of 10 ms).
-LABEL_RATE = 1000.0 / (config["features"]["stack"] * config["features"]["frame_shift_ms"])
+
+def _first(files):
+    return files if isinstance(files, str) else files[0]
+
+
+def features_root(wildcards, input):
+    """Param: the folder holding one feature folder per partition (input `train` is train/stacked.scp)."""
+    return str(Path(input.train).parent.parent)
+
+
+def folder_of(name, levels=1):
+    """Param function: the folder `levels` up from output `name` (its first file if a list)."""
+
+    def folder(wildcards, output):
+        return str(Path(_first(output[name])).parents[levels - 1])
+
+    return folder
+
+
+def stem_of(name):
+    """Param function: output `name` (its first file if a list) without its suffix."""
+
+    def stem(wildcards, output):
+        return str(Path(_first(output[name])).with_suffix(""))
+
+    return stem
+
+
+def stacked_features(partitions=PARTITIONS):
+    """The stacked-feature index of each partition, by partition name."""
+    return {p: f"{FEATURES}/{p}/stacked.scp" for p in partitions}
+
+
+def network_settings(wildcards):
+    """models.<network>.<dimension>: the network's constructor and optimiser settings."""
+    return config["models"][wildcards.network][wildcards.dimension]
+
+
+def grid_space(wildcards):
+    """The dev grid of one network ({net: {...}, optim: {...}} of value lists)."""
+    return config["grid"]["space"].get(wildcards.network, {})
+
+
+def timing_settings(wildcards):
+    """The settings the training-time table times: the network's for the first dimension."""
+    return config["models"][wildcards.network][DIMENSIONS[0]]
+
+
+def table_inputs(wildcards):
+    """scores_<method> and predictions_<method> of every method of the dimension's table."""
+    files = {}
+    for method in TABLE_METHODS:
+        for kind in ("scores", "predictions"):
+            files[f"{kind}_{method}"] = (
+                f"{RESULTS}/train/{method}/{wildcards.dimension}/{kind}.csv"
+            )
+    return files
+
+
+def figure5_predictions():
+    """predictions.csv of the networks Figure 5 shows, keyed '<network>/<dimension>'."""
+    return {
+        f"{network}/{dimension}": f"{RESULTS}/train/{network}/{dimension}/predictions.csv"
+        for network in constants.FIGURE5_NETWORKS
+        for dimension in DIMENSIONS
+    }
+
+
+def sweep_settings():
+    """The sweep section without its list of lengths: adding a length must not rerun the others."""
+    return {k: v for k, v in config["sweep"].items() if k != "filter_lengths"}

@@ -2,19 +2,19 @@ if SYNTHETIC:
 
     rule synthetic_corpus:
         output:
-            directory(f"{RESULTS}/corpus"),
-        params:
-            synthetic=config["synthetic"],
+            corpus=directory(f"{RESULTS}/corpus"),
         log:
             f"{RESULTS}/logs/synthetic_corpus.log",
         benchmark:
             f"{RESULTS}/benchmarks/synthetic_corpus.tsv"
+        conda:
+            "../../envs/features.yaml"
         threads: 8
         resources:
             mem_mb=4000,
             runtime=30,
-        conda:
-            "../../envs/features.yaml"
+        params:
+            synthetic=config["synthetic"],
         script:
             "../scripts/synthetic_corpus.py"
 

@@ -1,36 +1,31 @@
 rule extract_features:
     input:
-        CORPUS,
+        corpus=CORPUS,
     output:
-        multiext(
-            f"{RESULTS}/features/{{partition}}/",
-            "fbank.ark",
-            "fbank.scp",
-            "cmvn.ark",
-            "cmvn.scp",
-            "stacked.ark",
-            "stacked.scp",
-            "labels.csv",
-        ),
-    params:
-        features=config["features"],
-        dimensions=config["dimensions"],
-        out_dir=lambda wildcards: f"{RESULTS}/features/{wildcards.partition}",
-    wildcard_constraints:
-        partition="|".join(PARTITIONS),
+        fbank_ark=f"{FEATURES}/{{partition}}/fbank.ark",
+        fbank_scp=f"{FEATURES}/{{partition}}/fbank.scp",
+        cmvn_ark=f"{FEATURES}/{{partition}}/cmvn.ark",
+        cmvn_scp=f"{FEATURES}/{{partition}}/cmvn.scp",
+        stacked_ark=f"{FEATURES}/{{partition}}/stacked.ark",
+        stacked_scp=f"{FEATURES}/{{partition}}/stacked.scp",
+        labels=f"{FEATURES}/{{partition}}/labels.csv",
     log:
         f"{RESULTS}/logs/extract_features/{{partition}}.log",
     benchmark:
         f"{RESULTS}/benchmarks/extract_features/{{partition}}.tsv"
+    conda:
+        "../../envs/features.yaml"
     resources:
         mem_mb=3000,
         runtime=30,
-    conda:
-        "../../envs/features.yaml"
+    params:
+        features=config["features"],
+        dimensions=DIMENSIONS,
+        out_dir=folder_of("labels"),
     script:
         "../scripts/extract_features.py"
 
 
 rule features:
     input:
-        expand(f"{RESULTS}/features/{{partition}}/stacked.scp", partition=PARTITIONS),
+        stacked_features().values(),

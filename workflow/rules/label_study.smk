@@ -1,31 +1,36 @@
 rule label_study_tables:
     input:
-        expand(f"{RESULTS}/features/{{partition}}/labels.csv", partition=config["label_study"]["partitions"]),
+        labels=expand(
+            f"{FEATURES}/{{partition}}/labels.csv",
+            partition=config["label_study"]["partitions"],
+        ),
     output:
-        multiext(f"{RESULTS}/label_study/spectrum", ".csv", ".md", ".tex"),
-        multiext(f"{RESULTS}/label_study/downsampling", ".csv", ".md", ".tex"),
-        f"{RESULTS}/label_study/downsampling_per_recording.csv",
-        report(
+        spectrum=multiext(f"{RESULTS}/label_study/spectrum", ".csv", ".md", ".tex"),
+        downsampling=multiext(
+            f"{RESULTS}/label_study/downsampling", ".csv", ".md", ".tex"
+        ),
+        downsampling_per_recording=f"{RESULTS}/label_study/downsampling_per_recording.csv",
+        figure4=report(
             f"{RESULTS}/figures/figure4_downsampling.png",
             caption="../report/figure4.rst",
             category="5.2 Label study",
         ),
-        report(
+        spectrum_figure=report(
             f"{RESULTS}/figures/label_spectrum.png",
             caption="../report/label_spectrum.rst",
             category="5.2 Label study",
         ),
-    params:
-        study=config["label_study"],
-        dimensions=config["dimensions"],
-        label_rate=LABEL_RATE,
-        out_dir=lambda wc, output: str(Path(output[0]).parent),
-        figures_dir=lambda wc, output: str(Path(output[7]).parent),
-        corpus_name=corpus_name(),
     log:
         f"{RESULTS}/logs/label_study.log",
     conda:
         "../../envs/plots.yaml"
+    params:
+        study=config["label_study"],
+        dimensions=DIMENSIONS,
+        label_rate=LABEL_RATE,
+        out_dir=folder_of("downsampling_per_recording"),
+        figures_dir=folder_of("figure4"),
+        corpus_name=corpus_name(),
     script:
         "../scripts/label_study.py"
 

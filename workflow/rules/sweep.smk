@@ -1,54 +1,50 @@
 rule sweep_length:
     input:
-        train=f"{RESULTS}/features/train/stacked.scp",
-        dev=f"{RESULTS}/features/dev/stacked.scp",
+        **stacked_features(["train", "dev"]),
     output:
-        f"{RESULTS}/sweep/runs/{{dimension}}_L{{length}}.csv",
-    params:
-        # Not the list of lengths: adding a length must not rerun the others.
-        sweep={k: v for k, v in config["sweep"].items() if k != "filter_lengths"},
-        device=config["training"]["device"],
-    wildcard_constraints:
-        dimension="|".join(config["dimensions"]),
-        length=r"\d+",
+        runs=f"{RESULTS}/sweep/runs/{{dimension}}_L{{length}}.csv",
     log:
         f"{RESULTS}/logs/sweep/{{dimension}}_L{{length}}.log",
     benchmark:
         f"{RESULTS}/benchmarks/sweep/{{dimension}}_L{{length}}.tsv"
-    threads: config["training"]["threads"]
+    conda:
+        "../../envs/torch.yaml"
+    threads: config["compute"]["threads"]
     resources:
         mem_mb=3000,
         runtime=30,
-        gpu=config["training"]["gpus_per_job"],
-    conda:
-        "../../envs/torch.yaml"
+        gpu=config["compute"]["gpus_per_job"],
+    params:
+        features_root=features_root,
+        sweep=sweep_settings(),
+        device=config["compute"]["device"],
     script:
         "../scripts/sweep_length.py"
 
 
 rule sweep_results:
     input:
-        expand(
+        runs=expand(
             f"{RESULTS}/sweep/runs/{{dimension}}_L{{length}}.csv",
-            dimension=config["dimensions"],
+            dimension=DIMENSIONS,
             length=config["sweep"]["filter_lengths"],
         ),
     output:
-        multiext(f"{RESULTS}/sweep/sweep", ".csv", ".md", ".tex"),
-        f"{RESULTS}/sweep/sweep_runs.csv",
-        report(
+        table=multiext(f"{RESULTS}/sweep/sweep", ".csv", ".md", ".tex"),
+        runs=f"{RESULTS}/sweep/sweep_runs.csv",
+        figure1=report(
             f"{RESULTS}/figures/figure1_filter_length.png",
             caption="../report/figure1.rst",
             category="4 Preliminary experiment",
         ),
-    params:
-        label_rate=LABEL_RATE,
-        stem=lambda wc, output: output[0].removesuffix(".csv"),
-        corpus_name=corpus_name(),
     log:
         f"{RESULTS}/logs/sweep_results.log",
     conda:
         "../../envs/plots.yaml"
+    params:
+        label_rate=LABEL_RATE,
+        stem=stem_of("table"),
+        corpus_name=corpus_name(),
     script:
         "../scripts/sweep_results.py"
 

@@ -9,12 +9,12 @@ from longterm_emotion.logs import logged  # noqa: E402
 with logged(snakemake.log[0]):
     training.make_deterministic(snakemake.threads)
     final.run_best_filter(
-        snakemake.params.features_root,
-        snakemake.wildcards.dimension,
-        snakemake.input.sweep,
-        snakemake.params.sweep,
-        snakemake.params.train,
-        training.resolve_device(snakemake.params.device),
-        snakemake.params.label_rate,
-        snakemake.params.out_dir,
+        features_root=snakemake.params.features_root,
+        dimension=snakemake.wildcards.dimension,
+        sweep_table=snakemake.input.sweep,
+        sweep=snakemake.params.sweep,
+        train=snakemake.params.train,
+        device=snakemake.params.device,
+        label_rate=snakemake.params.label_rate,
+        out_dir=snakemake.params.out_dir,
     )

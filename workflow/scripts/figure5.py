@@ -6,9 +6,12 @@ from longterm_emotion.reporting import plots  # noqa: E402
 from longterm_emotion.logs import logged  # noqa: E402
 
 with logged(snakemake.log[0]):
-    files = iter(snakemake.input)
-    by_dimension = {d: {} for d in snakemake.params.dimensions}
-    for model in ("dilated", "downup"):
-        for dimension in snakemake.params.dimensions:
-            by_dimension[dimension][model] = next(files)
-    plots.write_figure5(by_dimension, snakemake.params.figure, snakemake.output[0], snakemake.params.corpus_name)
+    plots.write_figure5(
+        prediction_files={
+            d: {n: snakemake.input[f"{n}/{d}"] for n in snakemake.params.networks}
+            for d in snakemake.params.dimensions
+        },
+        cfg=snakemake.params.figure,
+        path=snakemake.output.figure5,
+        corpus_name=snakemake.params.corpus_name,
+    )

@@ -7,11 +7,11 @@ from longterm_emotion.logs import logged  # noqa: E402
 
 with logged(snakemake.log[0]):
     label_study.run(
-        snakemake.input,
-        snakemake.params.dimensions,
-        snakemake.params.study,
-        snakemake.params.label_rate,
-        snakemake.params.out_dir,
-        snakemake.params.figures_dir,
-        snakemake.params.corpus_name,
+        label_csvs=snakemake.input.labels,
+        dimensions=snakemake.params.dimensions,
+        cfg=snakemake.params.study,
+        label_rate=snakemake.params.label_rate,
+        out_dir=snakemake.params.out_dir,
+        figures_dir=snakemake.params.figures_dir,
+        corpus_name=snakemake.params.corpus_name,
     )

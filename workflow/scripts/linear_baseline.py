@@ -7,9 +7,9 @@ from longterm_emotion.logs import logged  # noqa: E402
 
 with logged(snakemake.log[0]):
     baselines.run_linear_baseline(
-        snakemake.params.features_root,
-        snakemake.params.dimensions,
-        snakemake.params.baseline,
-        snakemake.params.label_rate,
-        snakemake.params.out_root,
+        features_root=snakemake.params.features_root,
+        dimensions=snakemake.params.dimensions,
+        cfg=snakemake.params.baseline,
+        rate=snakemake.params.label_rate,
+        out_root=snakemake.params.out_root,
     )

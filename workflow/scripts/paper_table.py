@@ -2,16 +2,17 @@
 import sys
 
 sys.path.insert(0, f"{snakemake.scriptdir}/../../src")
-import longterm_emotion.reporting.results_tables as results  # noqa: E402
+from longterm_emotion.reporting import results_tables  # noqa: E402
 from longterm_emotion.logs import logged  # noqa: E402
 
 with logged(snakemake.log[0]):
     methods = snakemake.params.methods
-    results.write_paper_tables(
-        dict(zip(methods, snakemake.input.scores)),
-        dict(zip(methods, snakemake.input.predictions)),
-        snakemake.wildcards.dimension,
-        snakemake.params.label_rate,
-        snakemake.params.corpus_name,
-        snakemake.params.stem,
+    results_tables.write_paper_tables(
+        score_files={m: snakemake.input[f"scores_{m}"] for m in methods},
+        prediction_files={m: snakemake.input[f"predictions_{m}"] for m in methods},
+        dimension=snakemake.wildcards.dimension,
+        rate=snakemake.params.label_rate,
+        cutoff_hz=snakemake.params.cutoff_hz,
+        corpus_name=snakemake.params.corpus_name,
+        stem=snakemake.params.stem,
     )

@@ -7,11 +7,11 @@ from longterm_emotion.logs import logged  # noqa: E402
 
 with logged(snakemake.log[0]):
     summary.write_summary(
-        snakemake.output[0],
-        snakemake.params.corpus_name,
-        snakemake.input.sweep,
-        snakemake.input.spectrum,
-        snakemake.input.downsampling,
-        dict(zip(snakemake.params.dimensions, snakemake.input.tables)),
-        snakemake.input.timing,
+        path=snakemake.output.summary,
+        corpus_name=snakemake.params.corpus_name,
+        sweep_csv=snakemake.input.sweep,
+        spectrum_csv=snakemake.input.spectrum,
+        downsampling_csv=snakemake.input.downsampling,
+        table_csvs={d: snakemake.input[f"table_{d}"] for d in snakemake.params.dimensions},
+        timing_csv=snakemake.input.timing,
     )

@@ -1,6 +1,5 @@
 """Snakemake script of rule sweep_length."""
 import sys
-from pathlib import Path
 
 sys.path.insert(0, f"{snakemake.scriptdir}/../../src")
 from longterm_emotion.experiments import sweep  # noqa: E402
@@ -10,11 +9,10 @@ from longterm_emotion.logs import logged  # noqa: E402
 with logged(snakemake.log[0]):
     training.make_deterministic(snakemake.threads)
     runs = sweep.run_length(
-        Path(snakemake.input.train).parent,
-        Path(snakemake.input.dev).parent,
-        snakemake.wildcards.dimension,
-        int(snakemake.wildcards.length),
-        snakemake.params.sweep,
-        training.resolve_device(snakemake.params.device),
+        features_root=snakemake.params.features_root,
+        dimension=snakemake.wildcards.dimension,
+        filter_length=int(snakemake.wildcards.length),
+        sweep=snakemake.params.sweep,
+        device=snakemake.params.device,
     )
-    runs.to_csv(snakemake.output[0], index=False)
+    runs.to_csv(snakemake.output.runs, index=False)

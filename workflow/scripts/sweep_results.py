@@ -7,9 +7,9 @@ from longterm_emotion.logs import logged  # noqa: E402
 
 with logged(snakemake.log[0]):
     sweep.write_results(
-        snakemake.input,
-        snakemake.params.stem,
-        snakemake.params.label_rate,
-        snakemake.params.corpus_name,
-        snakemake.output[-1],
+        run_csvs=snakemake.input.runs,
+        stem=snakemake.params.stem,
+        frame_rate=snakemake.params.label_rate,
+        corpus_name=snakemake.params.corpus_name,
+        figure_path=snakemake.output.figure1,
     )

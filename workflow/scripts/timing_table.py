@@ -2,8 +2,12 @@
 import sys
 
 sys.path.insert(0, f"{snakemake.scriptdir}/../../src")
-import longterm_emotion.reporting.results_tables as results  # noqa: E402
+from longterm_emotion.reporting import results_tables  # noqa: E402
 from longterm_emotion.logs import logged  # noqa: E402
 
 with logged(snakemake.log[0]):
-    results.write_timing_table(snakemake.input, snakemake.params.stem, snakemake.params.corpus_name)
+    results_tables.write_timing_table(
+        timing_files=snakemake.input.timings,
+        stem=snakemake.params.stem,
+        corpus_name=snakemake.params.corpus_name,
+    )

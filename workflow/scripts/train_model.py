@@ -9,12 +9,12 @@ from longterm_emotion.logs import logged  # noqa: E402
 with logged(snakemake.log[0]):
     training.make_deterministic(snakemake.threads)
     final.run_final(
-        snakemake.params.features_root,
-        snakemake.wildcards.model,
-        snakemake.wildcards.dimension,
-        snakemake.input.settings,
-        snakemake.params.train,
-        training.resolve_device(snakemake.params.device),
-        snakemake.params.label_rate,
-        snakemake.params.out_dir,
+        features_root=snakemake.params.features_root,
+        network=snakemake.wildcards.network,
+        dimension=snakemake.wildcards.dimension,
+        settings_file=snakemake.input.settings,
+        train=snakemake.params.train,
+        device=snakemake.params.device,
+        label_rate=snakemake.params.label_rate,
+        out_dir=snakemake.params.out_dir,
     )

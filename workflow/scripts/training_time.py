@@ -9,10 +9,11 @@ from longterm_emotion.logs import logged  # noqa: E402
 with logged(snakemake.log[0]):
     training.make_deterministic(snakemake.threads)
     timing.run_timing(
-        snakemake.params.features_root,
-        snakemake.wildcards.model,
-        snakemake.params.settings,
-        snakemake.params.epochs,
-        training.resolve_device(snakemake.params.device),
-        snakemake.output[0],
+        features_root=snakemake.params.features_root,
+        network=snakemake.wildcards.network,
+        dimension=snakemake.params.dimension,
+        settings=snakemake.params.settings,
+        epochs=snakemake.params.epochs,
+        device=snakemake.params.device,
+        out_csv=snakemake.output.timing,
     )

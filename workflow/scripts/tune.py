@@ -9,14 +9,14 @@ from longterm_emotion.logs import logged  # noqa: E402
 with logged(snakemake.log[0]):
     training.make_deterministic(snakemake.threads)
     search.run_tune(
-        snakemake.params.features_root,
-        snakemake.wildcards.model,
-        snakemake.wildcards.dimension,
-        snakemake.params.base,
-        snakemake.params.space,
-        snakemake.params.runs,
-        snakemake.params.train,
-        training.resolve_device(snakemake.params.device),
-        snakemake.output.settings,
-        snakemake.output.grid,
+        features_root=snakemake.params.features_root,
+        network=snakemake.wildcards.network,
+        dimension=snakemake.wildcards.dimension,
+        base=snakemake.params.base,
+        space=snakemake.params.space,
+        runs=snakemake.params.runs,
+        train=snakemake.params.train,
+        device=snakemake.params.device,
+        settings_file=snakemake.output.settings,
+        grid_table=snakemake.output.grid,
     )

@@ -8,12 +8,12 @@ import pandas as pd
 from .spectrum import pooled_cumulative_power, share_below
 
 
-def smoothness(values: np.ndarray, recordings: np.ndarray, rate: float) -> tuple[float, float]:
-    """(mean absolute frame-to-frame change, share of fluctuation power above 1 Hz) pooled over recordings."""
+def smoothness(values: np.ndarray, recordings: np.ndarray, rate: float, cutoff_hz: float) -> tuple[float, float]:
+    """(mean absolute frame-to-frame change, share of fluctuation power above cutoff_hz) pooled over recordings."""
     steps, curves = [], {}
     for rec in pd.unique(recordings):
         y = values[recordings == rec]
         steps.append(np.abs(np.diff(y)))
         curves[rec] = y
     freqs, cumshare = pooled_cumulative_power(curves, rate)
-    return float(np.concatenate(steps).mean()), 1.0 - share_below(freqs, cumshare, 1.0)
+    return float(np.concatenate(steps).mean()), 1.0 - share_below(freqs, cumshare, cutoff_hz)

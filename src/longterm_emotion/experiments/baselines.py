@@ -46,7 +46,7 @@ def fit_ridge(train_items, dev_items, dimensions, offsets, ridges) -> dict:
         rhs = X.T @ y
         candidates = []
         for ridge in ridges:
-            weights = np.linalg.solve(gram + ridge * len(X) / 1000.0 * penalty, rhs)
+            weights = np.linalg.solve(gram + ridge * penalty, rhs)
             candidates.append((ccc(y_dev, X_dev @ weights), ridge, weights))
         score, ridge, weights = max(candidates, key=lambda c: c[0])
         chosen[dimension] = {"ridge": ridge, "dev_ccc": score, "weights": weights,
@@ -59,7 +59,7 @@ def predict_ridge(items, weights: np.ndarray, offsets) -> list[np.ndarray]:
     return [(_design([item], offsets) @ weights)[None, :] for item in items]
 
 
-def run_linear_baseline(features_root, dimensions, cfg, rate, out_root) -> None:
+def run_linear_baseline(*, features_root, dimensions, cfg: dict, rate: float, out_root) -> None:
     """Rule linear_baseline: ridge on stacked context frames, ridge chosen on dev, per dimension."""
     items = {p: features.load_partition(Path(features_root) / p, dimensions) for p in PARTITIONS}
     offsets = context_offsets(cfg["context_s"], cfg["step_s"], rate)

@@ -7,14 +7,7 @@ from pathlib import Path
 from ..constants import PARTITIONS
 from ..data import features
 from ..nets import training
-
-OPTIMISER_KEYS = ("lr", "l2")
-
-
-def split_settings(settings: dict) -> tuple[dict, dict]:
-    """(model constructor params, optimiser settings) from one models.<model>.<dimension> entry."""
-    model = {k: v for k, v in settings.items() if k not in OPTIMISER_KEYS}
-    return model, {k: settings[k] for k in OPTIMISER_KEYS}
+from ..settings import NetworkSettings, Protocol
 
 
 def load_sets(features_root, dimension: str, device, partitions=PARTITIONS) -> dict[str, list[training.Recording]]:
@@ -25,8 +18,8 @@ def load_sets(features_root, dimension: str, device, partitions=PARTITIONS) -> d
     }
 
 
-def fit(model_name: str, settings: dict, seeds, sets, train_cfg: dict, checkpoint=None) -> training.TrainResult:
-    model_params, optimiser = split_settings(settings)
-    protocol = {**optimiser, "max_epochs": train_cfg["max_epochs"], "patience": train_cfg["patience"],
-                "shuffle_seed": train_cfg["shuffle_seed"]}
-    return training.train(model_name, model_params, list(seeds), sets["train"], sets["dev"], protocol, checkpoint)
+def fit(network: str, settings: NetworkSettings, seeds, sets, protocol: Protocol,
+        checkpoint=None) -> training.TrainResult:
+    """Train one ensemble (a member per seed) on sets['train'], selecting each member's epoch on sets['dev']."""
+    return training.train(network, settings.net, list(seeds), sets["train"], sets["dev"], settings.optim, protocol,
+                          checkpoint)

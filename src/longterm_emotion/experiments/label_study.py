@@ -23,7 +23,7 @@ def load_trajectories(label_csvs, dimensions) -> dict[str, dict[str, "pd.Series"
     return trajectories
 
 
-def run(label_csvs, dimensions, cfg: dict, label_rate: float, out_dir, figures_dir, corpus_name: str) -> None:
+def run(*, label_csvs, dimensions, cfg: dict, label_rate: float, out_dir, figures_dir, corpus_name: str) -> None:
     """Tables (spectrum, downsampling) under out_dir, Figure 4 and the spectrum figure under figures_dir."""
     out_dir, figures_dir = Path(out_dir), Path(figures_dir)
     trajectories = load_trajectories(label_csvs, dimensions)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import itertools
 import logging
 from pathlib import Path
@@ -11,38 +12,61 @@ import pandas as pd
 import yaml
 
 from ..constants import GRID_SEED_OFFSET
+from ..nets import MODELS
+from ..nets.training import resolve_device
+from ..settings import FinalRuns, NetworkSettings, Optimiser
 from .common import fit, load_sets
 
 log = logging.getLogger(__name__)
 
 
-def grid_points(base: dict, space: dict) -> list[dict]:
-    """Every combination of the grid's values applied on top of the base settings."""
-    unknown = sorted(set(space) - set(base))
-    if unknown:
-        raise ValueError(f"grid: settings {unknown} are not settings of this model ({sorted(base)})")
-    keys = sorted(space)
-    return [{**base, **dict(zip(keys, values))} for values in itertools.product(*(space[k] for k in keys))]
+def grid_axes(network: str, space: dict) -> list[tuple[str, str, list]]:
+    """(group, setting, values) of every searched setting, in a fixed order; unknown settings are an error."""
+    allowed = {"net": set(inspect.signature(MODELS[network]).parameters) - {"in_dim", "seeds"},
+               "optim": set(inspect.signature(Optimiser).parameters)}
+    axes = []
+    for group in sorted(space):
+        for key in sorted(space[group]):
+            if key not in allowed.get(group, ()):
+                raise ValueError(f"grid.space.{network}.{group}.{key}: not a setting of {network} "
+                                 f"(valid: {sorted(allowed.get(group, ()))})")
+            axes.append((group, key, list(space[group][key])))
+    return axes
 
 
-def tune(model_name: str, base: dict, space: dict, runs: int, sets, train_cfg: dict) -> tuple[dict, pd.DataFrame]:
+def grid_points(network: str, base: dict, space: dict) -> list[dict]:
+    """Every combination of the grid's values applied on top of the base settings ({net, optim} dicts)."""
+    axes = grid_axes(network, space)
+    points = []
+    for values in itertools.product(*(values for _, _, values in axes)):
+        point = {group: dict(base[group]) for group in ("net", "optim")}
+        for (group, key, _), value in zip(axes, values, strict=True):
+            point[group][key] = value
+        points.append(point)
+    return points
+
+
+def tune(network: str, base: dict, space: dict, runs: int, sets, final: FinalRuns) -> tuple[dict, pd.DataFrame]:
     """Train every grid point with `runs` seeds; return the point with the best mean dev CCC and the grid table."""
     rows = []
-    seeds = [int(train_cfg["seeds"][0]) + GRID_SEED_OFFSET + r for r in range(runs)]  # kept apart from the final runs' seeds
-    for index, settings in enumerate(grid_points(base, space)):
-        result = fit(model_name, settings, seeds, sets, train_cfg)
-        rows.append({"point": index, **{k: settings[k] for k in sorted(space)},
+    seeds = [final.seeds[0] + GRID_SEED_OFFSET + r for r in range(runs)]  # apart from the final runs' seeds
+    axes = grid_axes(network, space)
+    points = grid_points(network, base, space)
+    for index, point in enumerate(points):
+        result = fit(network, NetworkSettings.from_config(point), seeds, sets, final.protocol)
+        searched = {f"{group}.{key}": point[group][key] for group, key, _ in axes}
+        rows.append({"point": index, **searched,
                      "dev_ccc_mean": float(np.mean(result.best_dev_ccc)), "dev_ccc_std": float(np.std(result.best_dev_ccc)),
-                     "epochs": result.epochs_run, "settings": yaml.safe_dump(settings, default_flow_style=True).strip()})
-        log.info("grid point %d %s: dev CCC %.3f", index, {k: settings[k] for k in space}, rows[-1]["dev_ccc_mean"])
+                     "epochs": result.epochs_run, "settings": yaml.safe_dump(point, default_flow_style=True).strip()})
+        log.info("grid point %d %s: dev CCC %.3f", index, searched, rows[-1]["dev_ccc_mean"])
     table = pd.DataFrame(rows)
-    best = int(table["dev_ccc_mean"].idxmax())
-    return grid_points(base, space)[best], table
+    return points[int(table["dev_ccc_mean"].idxmax())], table
 
 
-def run_tune(features_root, model_name, dimension, base, space, runs, train_cfg, device, out_settings, out_table):
-    """Rule tune: search the grid on dev, write the chosen settings (YAML) and the grid table."""
-    sets = load_sets(features_root, dimension, device, ("train", "dev"))
-    chosen, table = tune(model_name, base, space, runs, sets, train_cfg)
-    table.to_csv(out_table, index=False)
-    Path(out_settings).write_text(yaml.safe_dump({"model": model_name, "dimension": dimension, "settings": chosen}))
+def run_tune(*, features_root, network: str, dimension: str, base: dict, space: dict, runs: int, train: dict,
+             device: str, settings_file, grid_table) -> None:
+    """Rule tune: search the grid on dev (train and dev only), write the chosen settings (YAML) and the grid table."""
+    sets = load_sets(features_root, dimension, resolve_device(device), ("train", "dev"))
+    chosen, table = tune(network, base, space, runs, sets, FinalRuns.from_config(train))
+    table.to_csv(grid_table, index=False)
+    Path(settings_file).write_text(yaml.safe_dump({"model": network, "dimension": dimension, "settings": chosen}))

@@ -12,18 +12,20 @@ import time
 import pandas as pd
 
 
-def run_length(train_dir, dev_dir, dimension: str, filter_length: int, sweep: dict, device) -> pd.DataFrame:
-    """Train sweep['runs'] seeds of the single-filter model for one L (vectorised); one row per run."""
-    from ..data import features
+def run_length(*, features_root, dimension: str, filter_length: int, sweep: dict, device: str) -> pd.DataFrame:
+    """Rule sweep_length: train the sweep's seeds of the single-filter network for one L (vectorised); a row per run."""
     from ..nets import training
+    from ..settings import SweepSettings
+    from .common import load_sets
 
-    train_set = training.to_recordings(features.load_partition(train_dir, [dimension]), dimension, device)
-    dev_set = training.to_recordings(features.load_partition(dev_dir, [dimension]), dimension, device)
-    seeds = [int(sweep["seed"]) + run for run in range(int(sweep["runs"]))]
+    settings = SweepSettings.from_config(sweep)
+    device = training.resolve_device(device)
+    sets = load_sets(features_root, dimension, device, ("train", "dev"))
+    seeds = settings.seeds
     started = time.perf_counter()
     result = training.train(
-        "single_filter", {"filter_length": int(filter_length), "fft_size": int(sweep["fft_size"])},
-        seeds, train_set, dev_set, sweep,
+        "single_filter", {"filter_length": int(filter_length), "fft_size": settings.fft_size},
+        seeds, sets["train"], sets["dev"], settings.optim, settings.protocol,
     )
     seconds = time.perf_counter() - started
     return pd.DataFrame({
@@ -65,7 +67,7 @@ def epoch_time_ratio(summary: pd.DataFrame) -> float:
     return float(by_length.iloc[-1] / by_length.iloc[0])
 
 
-def write_results(run_csvs, stem, frame_rate: float, corpus_name: str, figure_path) -> pd.DataFrame:
+def write_results(*, run_csvs, stem, frame_rate: float, corpus_name: str, figure_path) -> pd.DataFrame:
     """Collect the per-L runs into the sweep table (csv/md/tex), the runs table and Figure 1."""
     from ..reporting import plots
     from ..reporting.tables import write_table

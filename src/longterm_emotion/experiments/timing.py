@@ -9,31 +9,34 @@ import pandas as pd
 import torch
 
 from ..nets import build_model, ccc_loss
-from .common import load_sets, split_settings
+from ..nets.training import resolve_device
+from ..settings import NetworkSettings
+from .common import load_sets
 
 
-def time_epochs(model_name: str, settings: dict, sets, epochs: int, seed: int = 0) -> dict:
-    """Seconds per training epoch of one model (one seed) on the whole training partition."""
-    model_params, optimiser = split_settings(settings)
+def time_epochs(network: str, settings: NetworkSettings, sets, epochs: int, seed: int = 0) -> dict:
+    """Seconds per training epoch of one network (one seed) on the whole training partition (median over epochs)."""
     device = sets["train"][0].x.device
-    model = build_model(model_name, sets["train"][0].x.shape[1], [seed], **model_params).to(device)
-    optimiser_ = torch.optim.Adam(model.param_groups(optimiser["lr"]))
+    model = build_model(network, sets["train"][0].x.shape[1], [seed], **settings.net).to(device)
+    optimiser = torch.optim.Adam(model.param_groups(settings.optim.lr))
     seconds = []
     for _ in range(epochs):
         started = time.perf_counter()
         for rec in sets["train"]:
-            optimiser_.zero_grad(set_to_none=True)
+            optimiser.zero_grad(set_to_none=True)
             ccc_loss(model(rec.x), rec.y).sum().backward()
-            optimiser_.step()
+            optimiser.step()
         if device.type == "cuda":
             torch.cuda.synchronize()
         seconds.append(time.perf_counter() - started)
-    return {"model": model_name, "parameters": model.n_parameters_per_member(), "device": str(device),
+    return {"model": network, "parameters": model.n_parameters_per_member(), "device": str(device),
             "epochs_timed": epochs, "seconds_per_epoch": float(np.median(seconds)),
             "train_recordings": len(sets["train"]), "train_frames": int(sum(r.x.shape[-1] for r in sets["train"]))}
 
 
-def run_timing(features_root, model_name, settings, epochs, device, out_csv) -> None:
-    """Rule training_time: seconds per epoch of one model (arousal settings) on the training partition."""
-    sets = load_sets(features_root, "arousal", device, ("train",))
-    pd.DataFrame([time_epochs(model_name, settings, sets, epochs)]).to_csv(out_csv, index=False)
+def run_timing(*, features_root, network: str, dimension: str, settings: dict, epochs: int, device: str,
+               out_csv) -> None:
+    """Rule training_time: seconds per epoch of one network with its settings for `dimension`."""
+    sets = load_sets(features_root, dimension, resolve_device(device), ("train",))
+    row = time_epochs(network, NetworkSettings.from_config(settings), sets, epochs)
+    pd.DataFrame([row]).to_csv(out_csv, index=False)

@@ -16,13 +16,14 @@ import json
 import logging
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
 import torch
 
 from ..metrics import ccc
+from ..settings import Optimiser, Protocol
 from . import EnsembleModel, build_model, ccc_loss
 
 log = logging.getLogger(__name__)
@@ -96,10 +97,6 @@ class TrainResult:
     epochs_run: int = 0
 
 
-def _fingerprint(payload: dict) -> str:
-    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:16]
-
-
 def _data_digest(recordings: list[Recording]) -> str:
     """Digest of the recordings' features and labels: a checkpoint only resumes on the same data."""
     digest = hashlib.sha256()
@@ -110,84 +107,118 @@ def _data_digest(recordings: list[Recording]) -> str:
     return digest.hexdigest()[:16]
 
 
+@dataclass
+class _Progress:
+    """Everything a checkpoint must restore besides the model and optimiser."""
+
+    best_ccc: list[float]
+    best_epoch: list[int]
+    best_state: list[dict]
+    history: list[dict]
+    epoch: int = 0  # last finished epoch
+
+    def stopped(self, patience: int) -> bool:
+        """True once no member has improved for `patience` epochs."""
+        return self.epoch > 0 and min(self.epoch - b for b in self.best_epoch) >= patience
+
+
+def _fingerprint(payload: dict) -> str:
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def _resume(checkpoint: Path, fingerprint: str, model, optimiser, order_rng, device) -> _Progress | None:
+    """The progress saved in `checkpoint` (model, optimiser and order restored in place), if it matches."""
+    if not Path(checkpoint).is_file():
+        return None
+    state = torch.load(checkpoint, map_location=device, weights_only=False)
+    if state["fingerprint"] != fingerprint:
+        log.info("ignoring checkpoint %s: it was written with other settings", checkpoint)
+        return None
+    model.load_state_dict(state["model"])
+    optimiser.load_state_dict(state["optimiser"])
+    order_rng.bit_generator.state = state["order_rng"]
+    log.info("resuming from %s after epoch %d", checkpoint, state["epoch"])
+    return _Progress(state["best_ccc"], state["best_epoch"], state["best_state"], state["history"], state["epoch"])
+
+
+def _save_checkpoint(checkpoint: Path, fingerprint: str, model, optimiser, order_rng, progress: _Progress) -> None:
+    _save_atomic({"fingerprint": fingerprint, "model": model.state_dict(), "optimiser": optimiser.state_dict(),
+                  "order_rng": order_rng.bit_generator.state, "best_ccc": progress.best_ccc,
+                  "best_epoch": progress.best_epoch, "best_state": progress.best_state,
+                  "history": progress.history, "epoch": progress.epoch}, Path(checkpoint))
+
+
+def _train_epoch(model: EnsembleModel, optimiser, train_set: list[Recording], order: np.ndarray, l2: float) -> np.ndarray:
+    """One pass over the training recordings in `order`, one step per recording; mean loss per member."""
+    model.train()
+    losses = []
+    for index in order:
+        rec = train_set[index]
+        optimiser.zero_grad(set_to_none=True)
+        member_losses = ccc_loss(model(rec.x), rec.y)
+        loss = member_losses.sum() + (l2 * l2_penalty(model) if l2 > 0 else 0.0)
+        loss.backward()
+        optimiser.step()
+        losses.append(member_losses.detach().cpu().numpy())
+    return np.mean(losses, axis=0)
+
+
 def train(
-    model_name: str,
-    model_params: dict,
+    network: str,
+    net: dict,
     seeds: list[int],
     train_set: list[Recording],
     dev_set: list[Recording],
-    training: dict,
+    optim: Optimiser,
+    protocol: Protocol,
     checkpoint: Path | None = None,
 ) -> TrainResult:
     """Train an ensemble (one member per seed); return it with each member at its best dev epoch.
 
-    `training` holds lr, l2, max_epochs, patience, shuffle_seed. With `checkpoint`,
-    the state after every epoch is saved there and a restarted job with the same
-    settings resumes from it (the file is removed when training completes).
+    `net` holds the network's constructor arguments. With `checkpoint`, the state
+    after every epoch is saved there and a restarted job with the same settings
+    and data resumes from it (the file is removed when training completes).
     """
     device = train_set[0].x.device
-    model = build_model(model_name, train_set[0].x.shape[1], seeds, **model_params).to(device)
-    optimiser = torch.optim.Adam(model.param_groups(float(training["lr"])))
-    order_rng = np.random.default_rng(int(training["shuffle_seed"]))
-    members = model.n_members
-    best_ccc = [-np.inf] * members
-    best_epoch = [0] * members
-    best_state = [model.member_state(m) for m in range(members)]
-    history: list[dict] = []
-    start_epoch = 1
-    fingerprint = _fingerprint({"model": model_name, "params": model_params, "seeds": seeds, "training": training,
-                                "train": [r.name for r in train_set], "dev": [r.name for r in dev_set],
-                                "data": _data_digest(train_set + dev_set)}) if checkpoint is not None else None
-    if checkpoint is not None and Path(checkpoint).is_file():
-        state = torch.load(checkpoint, map_location=device, weights_only=False)
-        if state["fingerprint"] == fingerprint:
-            model.load_state_dict(state["model"])
-            optimiser.load_state_dict(state["optimiser"])
-            order_rng.bit_generator.state = state["order_rng"]
-            best_ccc, best_epoch, best_state, history = state["best_ccc"], state["best_epoch"], state["best_state"], state["history"]
-            start_epoch = state["epoch"] + 1
-            log.info("resuming from %s after epoch %d", checkpoint, state["epoch"])
-        else:
-            log.info("ignoring checkpoint %s: it was written with other settings", checkpoint)
-    l2 = float(training["l2"])
+    model = build_model(network, train_set[0].x.shape[1], seeds, **net).to(device)
+    optimiser = torch.optim.Adam(model.param_groups(optim.lr))
+    order_rng = np.random.default_rng(protocol.shuffle_seed)
+    fingerprint = None
+    progress = None
+    if checkpoint is not None:
+        fingerprint = _fingerprint({"model": network, "params": net, "seeds": seeds, "optim": asdict(optim),
+                                    "protocol": asdict(protocol), "train": [r.name for r in train_set],
+                                    "dev": [r.name for r in dev_set], "data": _data_digest(train_set + dev_set)})
+        progress = _resume(checkpoint, fingerprint, model, optimiser, order_rng, device)
+    if progress is None:
+        members = model.n_members
+        progress = _Progress([-np.inf] * members, [0] * members, [model.member_state(m) for m in range(members)], [])
     epoch_seconds = []
-    epoch = start_epoch - 1
-    last_epoch = int(training["max_epochs"])
-    if start_epoch > 1 and min(epoch - b for b in best_epoch) >= int(training["patience"]):
-        last_epoch = epoch  # the interrupted run had already stopped early after its last saved epoch
-    for epoch in range(start_epoch, last_epoch + 1):
+    while progress.epoch < protocol.max_epochs and not progress.stopped(protocol.patience):
         started = time.perf_counter()
-        model.train()
-        losses = []
-        for index in order_rng.permutation(len(train_set)):
-            rec = train_set[index]
-            optimiser.zero_grad(set_to_none=True)
-            member_losses = ccc_loss(model(rec.x), rec.y)
-            loss = member_losses.sum() + (l2 * l2_penalty(model) if l2 > 0 else 0.0)
-            loss.backward()
-            optimiser.step()
-            losses.append(member_losses.detach().cpu().numpy())
+        progress.epoch += 1
+        train_loss = _train_epoch(model, optimiser, train_set, order_rng.permutation(len(train_set)), optim.l2)
         dev_ccc = member_scores(predict(model, dev_set), dev_set)
         epoch_seconds.append(time.perf_counter() - started)
-        train_loss = np.mean(losses, axis=0)
-        for m in range(members):
-            history.append({"epoch": epoch, "member": m, "seed": seeds[m], "train_loss": float(train_loss[m]),
-                            "dev_ccc": float(dev_ccc[m]), "seconds": epoch_seconds[-1]})
-            if dev_ccc[m] > best_ccc[m]:
-                best_ccc[m], best_epoch[m], best_state[m] = float(dev_ccc[m]), epoch, model.member_state(m)
-        log.info("epoch %d  dev CCC %s  best %s  %.2f s", epoch, np.round(dev_ccc, 3), np.round(best_ccc, 3), epoch_seconds[-1])
+        for m in range(model.n_members):
+            progress.history.append({"epoch": progress.epoch, "member": m, "seed": seeds[m],
+                                     "train_loss": float(train_loss[m]), "dev_ccc": float(dev_ccc[m]),
+                                     "seconds": epoch_seconds[-1]})
+            if dev_ccc[m] > progress.best_ccc[m]:
+                progress.best_ccc[m], progress.best_epoch[m] = float(dev_ccc[m]), progress.epoch
+                progress.best_state[m] = model.member_state(m)
+        log.info("epoch %d  dev CCC %s  best %s  %.2f s", progress.epoch, np.round(dev_ccc, 3),
+                 np.round(progress.best_ccc, 3), epoch_seconds[-1])
         if checkpoint is not None:
-            _save_atomic({"fingerprint": fingerprint, "model": model.state_dict(), "optimiser": optimiser.state_dict(),
-                          "order_rng": order_rng.bit_generator.state, "best_ccc": best_ccc, "best_epoch": best_epoch,
-                          "best_state": best_state, "history": history, "epoch": epoch}, Path(checkpoint))
-        if min(epoch - b for b in best_epoch) >= int(training["patience"]):
-            log.info("early stop: no member improved for %d epochs", training["patience"])
-            break
-    for m in range(members):
-        model.load_member_state(m, best_state[m])
+            _save_checkpoint(checkpoint, fingerprint, model, optimiser, order_rng, progress)
+    if progress.stopped(protocol.patience):
+        log.info("early stop: no member improved for %d epochs", protocol.patience)
+    for m in range(model.n_members):
+        model.load_member_state(m, progress.best_state[m])
     if checkpoint is not None and Path(checkpoint).is_file():
         Path(checkpoint).unlink()
-    return TrainResult(model, best_epoch, best_ccc, history, float(np.mean(epoch_seconds)) if epoch_seconds else 0.0, epoch)
+    return TrainResult(model, progress.best_epoch, progress.best_ccc, progress.history,
+                       float(np.mean(epoch_seconds)) if epoch_seconds else 0.0, progress.epoch)
 
 
 def _save_atomic(obj, path: Path) -> None:

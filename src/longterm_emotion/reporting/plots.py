@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..analysis.spectrum import share_below
-from ..constants import METHOD_LABELS
+from ..constants import METHOD_LABELS, PAPER_MAX_CCC_LOSS, PAPER_POWER_SHARE
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (the backend is chosen before pyplot loads)
@@ -63,8 +63,8 @@ def plot_downsampling(table: pd.DataFrame, path, corpus_name: str):
                 label=f"{dimension}: mean over {rows['n_recordings'].iloc[0]} recordings")
         ax.fill_between(rows["factor"], rows["ccc_min"], rows["ccc_max"], color=color,
                         alpha=0.2, label=f"{dimension}: min-max over recordings")
-    ax.axhline(0.95, color="k", linestyle="--", linewidth=1,
-               label="CCC 0.95 (5% loss, paper's threshold)")
+    ax.axhline(1 - PAPER_MAX_CCC_LOSS, color="k", linestyle="--", linewidth=1,
+               label=f"CCC {1 - PAPER_MAX_CCC_LOSS:g} ({PAPER_MAX_CCC_LOSS:.0%} loss, paper's threshold)")
     factors = np.sort(table["factor"].unique())
     ax.set_xscale("log", base=2)
     ax.set_xticks(factors, [str(f) for f in factors])
@@ -95,7 +95,7 @@ def plot_spectrum(freqs_by_dimension: dict, cumshare_by_dimension: dict, path,
         ax.step(freqs, cumshare, where="post", color=_color(dimension, i),
                 label=f"{dimension}: {below:.1%} of power below {cutoff_hz:g} Hz")
     ax.axvline(cutoff_hz, color="k", linestyle=":", linewidth=1, label=f"cutoff {cutoff_hz:g} Hz")
-    ax.axhline(0.95, color="gray", linestyle="--", linewidth=1, label="95% of power")
+    ax.axhline(PAPER_POWER_SHARE, color="gray", linestyle="--", linewidth=1, label=f"{PAPER_POWER_SHARE:.0%} of power")
     ax.set_xscale("log")
     ax.set_ylim(0.0, 1.02)
     ax.set_xlabel("frequency (Hz, log scale)")
@@ -169,7 +169,7 @@ def plot_predictions(frames: dict, recording: str | None, start_s: float, durati
     return fig
 
 
-def write_figure5(prediction_files: dict, cfg: dict, path, corpus_name: str) -> None:
+def write_figure5(*, prediction_files: dict, cfg: dict, path, corpus_name: str) -> None:
     """Figure 5 from {dimension: {model: predictions.csv}} of the dilated and down/up networks."""
     frames = {d: {METHOD_LABELS[m]: pd.read_csv(p) for m, p in by_model.items()} for d, by_model in prediction_files.items()}
     plot_predictions(frames, cfg["recording"], cfg["start_s"], cfg["duration_s"], path, corpus_name)

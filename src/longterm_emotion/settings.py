@@ -1,0 +1,96 @@
+"""Typed settings, built once from the validated config and passed to the code that uses them.
+
+Each dataclass mirrors one config section (or sub-section) and is built with
+``from_config(section)``; the rules pass the section, the package builds the
+dataclass, and nothing downstream indexes dicts by string keys.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True)
+class Optimiser:
+    """Adam's learning rate and the L2 penalty on the weights (biases free)."""
+
+    lr: float
+    l2: float = 0.0
+
+    @classmethod
+    def from_config(cls, section: dict) -> Optimiser:
+        return cls(lr=float(section["lr"]), l2=float(section.get("l2", 0.0)))
+
+
+@dataclass(frozen=True)
+class Protocol:
+    """How long a training run goes and in which order it sees the recordings."""
+
+    max_epochs: int
+    patience: int
+    shuffle_seed: int = 0
+
+    @classmethod
+    def from_config(cls, section: dict) -> Protocol:
+        return cls(int(section["max_epochs"]), int(section["patience"]), int(section.get("shuffle_seed", 0)))
+
+
+@dataclass(frozen=True)
+class NetworkSettings:
+    """One network's settings for one dimension: constructor arguments and optimiser."""
+
+    net: dict = field(default_factory=dict)
+    optim: Optimiser = Optimiser(lr=1e-3)
+
+    @classmethod
+    def from_config(cls, section: dict) -> NetworkSettings:
+        return cls(net=dict(section["net"]), optim=Optimiser.from_config(section["optim"]))
+
+    def to_config(self) -> dict:
+        """The config-shaped dict ({net: ..., optim: ...}), e.g. to write the chosen grid point."""
+        return {"net": dict(self.net), "optim": asdict(self.optim)}
+
+
+@dataclass(frozen=True)
+class FinalRuns:
+    """The `train` section: one run per seed with one protocol."""
+
+    seeds: tuple[int, ...]
+    protocol: Protocol
+
+    @classmethod
+    def from_config(cls, section: dict) -> FinalRuns:
+        return cls(tuple(int(s) for s in section["seeds"]), Protocol.from_config(section["protocol"]))
+
+
+@dataclass(frozen=True)
+class SweepSettings:
+    """The `sweep` section without its list of lengths (one job trains one length)."""
+
+    runs: int
+    seed: int
+    fft_size: int
+    optim: Optimiser
+    protocol: Protocol
+
+    @classmethod
+    def from_config(cls, section: dict) -> SweepSettings:
+        return cls(int(section["runs"]), int(section["seed"]), int(section["fft_size"]),
+                   Optimiser.from_config(section["optim"]), Protocol.from_config(section["protocol"]))
+
+    @property
+    def seeds(self) -> list[int]:
+        return [self.seed + run for run in range(self.runs)]
+
+
+@dataclass(frozen=True)
+class Compute:
+    """The `compute` section: where training runs; it changes no result on a given device."""
+
+    device: str = "auto"
+    gpus_per_job: int = 0
+    threads: int = 1
+
+    @classmethod
+    def from_config(cls, section: dict) -> Compute:
+        return cls(str(section["device"]), int(section["gpus_per_job"]), int(section["threads"]))
