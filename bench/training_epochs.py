@@ -27,7 +27,7 @@ parser.add_argument("--epochs", type=int, default=1)
 args = parser.parse_args()
 config = yaml.safe_load((root / "config.yaml").read_text())
 training.make_deterministic(1)
-device = training.resolve_device(config["training"]["device"])
+device = training.resolve_device(config["compute"]["device"])
 sets = common.load_sets(Path(args.results) / "features", "arousal", device, ("train",))
 print(f"training partition: {len(sets['train'])} recordings, {sum(r.x.shape[-1] for r in sets['train'])} frames, "
       f"device {device}, torch threads {torch.get_num_threads()}")
@@ -51,15 +51,15 @@ seeds = list(range(sweep["runs"]))
 per_length = {}
 for length in sweep["filter_lengths"]:
     model = build_model("single_filter", 160, seeds, filter_length=length, fft_size=sweep["fft_size"])
-    per_length[length] = epoch_seconds(model.to(device), sweep["lr"])
+    per_length[length] = epoch_seconds(model.to(device), sweep["optim"]["lr"])
     print(f"sweep L={length:5d}: {per_length[length]:.2f} s per epoch ({len(seeds)} runs vectorised)")
 lengths = sorted(per_length)
 print(f"epoch time ratio L={lengths[-1]} / L={lengths[0]}: {per_length[lengths[-1]] / per_length[lengths[0]]:.2f}")
 for name in ("dilated", "downup", "blstm"):
     for dimension in config["dimensions"]:
-        params, optimiser = common.split_settings(config["models"][name][dimension])
-        model = build_model(name, 160, config["train"]["seeds"], **params).to(device)
-        print(f"{name:8s} {dimension:8s}: {epoch_seconds(model, optimiser['lr']):.2f} s per epoch "
+        settings = config["models"][name][dimension]
+        model = build_model(name, 160, config["train"]["seeds"], **settings["net"]).to(device)
+        print(f"{name:8s} {dimension:8s}: {epoch_seconds(model, settings['optim']['lr']):.2f} s per epoch "
               f"({len(config['train']['seeds'])} seeds vectorised, {model.n_parameters_per_member()} parameters each)")
 
 bench = Path(args.results) / "benchmarks"

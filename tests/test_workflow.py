@@ -260,13 +260,13 @@ def test_new_filter_length_reruns_only_what_depends_on_it(tiny, tmp_path):
 
 @pytest.mark.slow
 def test_wrong_device_fails_naming_the_key_and_keeps_results(tiny):
-    """training.device: cuda on a CPU-only machine: the job fails, the message names the key.
+    """compute.device: cuda on a CPU-only machine: the job fails, the message names the key.
     A new filter length (L=3) is the target, so no finished job is rerun; features are reused."""
     target = tiny / "sweep" / "runs" / "arousal_L3.csv"
     before = {p: p.stat().st_mtime_ns for p in (tiny / "features").rglob("*") if p.is_file()}
-    result = snakemake(target, results_dir=tiny, config=['training={"device": "cuda"}'], options=["--cores", "1"])
+    result = snakemake(target, results_dir=tiny, config=['compute={"device": "cuda"}'], options=["--cores", "1"])
     assert result.returncode != 0
-    assert "training.device" in result.output, result.tail()
+    assert "compute.device" in result.output, result.tail()
     assert "rule extract_features" not in result.output and "rule synthetic_corpus" not in result.output
     assert not target.exists()
     assert {p: p.stat().st_mtime_ns for p in (tiny / "features").rglob("*") if p.is_file()} == before

@@ -38,7 +38,7 @@ def resolve_device(name: str) -> torch.device:
     if name == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     if name.startswith("cuda") and not torch.cuda.is_available():
-        raise DeviceError(f"config key training.device is {name!r} but no CUDA GPU is visible; use 'auto' or 'cpu'")
+        raise DeviceError(f"config key compute.device is {name!r} but no CUDA GPU is visible; use 'auto' or 'cpu'")
     return torch.device(name)
 
 
