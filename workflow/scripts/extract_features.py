@@ -2,11 +2,11 @@
 import sys
 
 sys.path.insert(0, f"{snakemake.scriptdir}/../../src")
-from longterm_emotion.data.features import extract_partition  # noqa: E402
+from longterm_emotion.data.features import extract_corpus_partition  # noqa: E402
 from longterm_emotion.logs import logged  # noqa: E402
 
 with logged(snakemake.log[0]):
-    extract_partition(
+    extract_corpus_partition(
         snakemake.input[0],
         snakemake.wildcards.partition,
         snakemake.params.dimensions,
