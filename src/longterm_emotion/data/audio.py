@@ -64,7 +64,9 @@ def _open(path) -> tuple[Path, soundfile.SoundFile]:
     """An open SoundFile, or InputDataError naming the file (missing, truncated, not audio)."""
     path = Path(path)
     if not path.is_file():
-        raise InputDataError(path, "audio file does not exist")
+        raise InputDataError(path, "audio file does not exist" + (" (a folder has its name)" if path.is_dir() else ""))
+    if path.stat().st_size == 0:
+        raise InputDataError(path, f"{_kind(path)} file is empty (0 bytes)")
     problem = _wav_truncation(path)
     if problem:
         raise InputDataError(path, problem)

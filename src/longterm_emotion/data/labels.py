@@ -97,8 +97,8 @@ def check_times(path, times: np.ndarray, line_numbers: list[int], step: float, w
     drift = np.flatnonzero(np.abs(times - np.arange(times.size) * step) > step / 2 + slack)
     if drift.size:
         i = int(drift[0])
-        raise InputDataError(path, f"line {line_numbers[i]}: frame time {times[i]:g} s is off its place "
-                                   f"{i * step:g} s (row {i} at {what}) by half a step or more")
+        raise InputDataError(path, f"line {line_numbers[i]}: frame time {times[i]:g} s should be {i * step:g} s "
+                                   f"(row {i} at {what}): off by half a step or more")
 
 
 def own_step(path, times: np.ndarray, line_numbers: list[int]) -> float:
