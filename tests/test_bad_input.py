@@ -11,10 +11,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
+from conftest import ROOT
 from scipy.io import wavfile
 from scipy.signal import resample_poly
 
-from conftest import ROOT
 from longterm_emotion.data import corpus, features, synthetic
 from longterm_emotion.data.audio import read_wav
 from longterm_emotion.errors import InputDataError

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-
 from conftest import ROOT
+
 from longterm_emotion.analysis.downsampling import resample_trajectory
 from longterm_emotion.data import corpus, features, index, manifest, synthetic
 from longterm_emotion.errors import InputDataError
@@ -65,7 +65,7 @@ def test_relative_paths_with_parent_folders(avec, tmp_path):
     path.parent.mkdir()
     lines = ["Partition,Recording,Audio,Arousal,Valence"]  # header names in any case
     for s in corpus.index_partition(copied, "dev", DIMS):
-        rel = lambda p: "../data/corpus/" + p.relative_to(copied).as_posix()  # noqa: E731
+        rel = lambda p: "../data/corpus/" + p.relative_to(copied).as_posix()
         lines.append(f"dev,{s.name},{rel(s.audio)},{rel(s.labels['arousal'])},{rel(s.labels['valence'])}")
     path.write_text("\n".join(lines) + "\n")
     sources = manifest.index_partition(path, "dev", DIMS)

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..constants import PARTITIONS
+from ..constants import PARTITIONS  # noqa: F401  (corpus.PARTITIONS, as before)
 from ..errors import InputDataError
 from .sources import RecordingSource, check_partition, labels_required
 

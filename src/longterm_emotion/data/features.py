@@ -99,9 +99,9 @@ class _Archive:
     def __init__(self, out_dir: Path, name: str):
         self.ark_path, self.scp_path = out_dir / f"{name}.ark", out_dir / f"{name}.scp"
         with _writing(self.ark_path):
-            self.ark = open(self.ark_path, "wb")
+            self.ark = open(self.ark_path, "wb")  # noqa: SIM115 (closed in close())
         with _writing(self.scp_path):
-            self.scp = open(self.scp_path, "w", encoding="utf-8")
+            self.scp = open(self.scp_path, "w", encoding="utf-8")  # noqa: SIM115
 
     def write(self, key: str, array: np.ndarray) -> None:
         with _writing(self.ark_path):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import corpus, manifest as manifest_reader
+from . import corpus
+from . import manifest as manifest_reader
 from .sources import RecordingSource
 
 

@@ -10,7 +10,6 @@ it with the cubic spline of the label study (analysis.downsampling.resample_traj
 from __future__ import annotations
 
 import csv
-import io
 import logging
 from pathlib import Path
 

@@ -145,7 +145,7 @@ def manifest_files(manifest_path, partition: str, dimensions) -> list[Path]:
         return []
     files = [manifest]
     try:
-        header_line, columns, rows = _rows(manifest)
+        _, columns, rows = _rows(manifest)
     except InputDataError:
         return files
     wanted = [c for c in ("audio", *dimensions) if c.lower() in columns]
