@@ -244,3 +244,11 @@ def test_index_needs_exactly_one_description(tmp_path):
         index.index_partition("dev", DIMS)
     with pytest.raises(ValueError, match="exactly one"):
         index.partition_files("dev", DIMS, data_dir=tmp_path, manifest=tmp_path / "m.csv")
+
+
+def test_extract_partition_refuses_repeated_names_and_wrong_dimensions(avec, tmp_path):
+    sources = corpus.index_partition(avec / "corpus", "dev", DIMS)
+    with pytest.raises(ValueError, match=r"repeat: \['dev_1'\]"):
+        features.extract_partition([sources[0], sources[0]], DIMS, CFG, tmp_path / "out")
+    with pytest.raises(ValueError, match="expected"):
+        features.extract_partition(sources, ["arousal"], CFG, tmp_path / "out")

@@ -139,6 +139,9 @@ def extract_partition(sources: list[RecordingSource], dimensions, cfg: dict, out
     dimensions = list(dimensions)
     if not sources:
         raise ValueError("no recordings to extract")
+    names = [source.name for source in sources]
+    if len(set(names)) != len(names):
+        raise ValueError(f"recording names repeat: {sorted({n for n in names if names.count(n) > 1})}")
     for source in sources:
         if source.labels is not None and set(source.labels) != set(dimensions):
             raise ValueError(f"{source.name}: label files for {sorted(source.labels)}, expected {dimensions}")
