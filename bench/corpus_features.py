@@ -35,7 +35,7 @@ with tempfile.TemporaryDirectory() as tmp:
           f"with {args.workers} workers ({generation * args.workers / len(names):.2f} core-s per recording)")
     started_cpu, started = time.process_time(), time.perf_counter()
     for partition in corpus.PARTITIONS:
-        features.extract_partition(Path(tmp) / "corpus", partition, ["arousal", "valence"], config["features"],
+        features.extract_corpus_partition(Path(tmp) / "corpus", partition, ["arousal", "valence"], config["features"],
                                    Path(tmp) / "features" / partition)
     wall, cpu = time.perf_counter() - started, time.process_time() - started_cpu
     print(f"fbank + normalisation + stacking + ark/scp writing, one process: {wall:.1f} s wall, {cpu:.1f} s CPU "

@@ -36,7 +36,7 @@ def small_corpus(tmp_path_factory, features_cfg):
     root = tmp_path_factory.mktemp("small_corpus")
     synthetic.write_corpus(root / "corpus", SMALL_SYNTHETIC, workers=2)
     for partition in corpus.PARTITIONS:
-        features.extract_partition(root / "corpus", partition, DIMENSIONS, features_cfg, root / "features" / partition)
+        features.extract_corpus_partition(root / "corpus", partition, DIMENSIONS, features_cfg, root / "features" / partition)
     return {"corpus": root / "corpus", "features": root / "features", "cfg": SMALL_SYNTHETIC}
 
 

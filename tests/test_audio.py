@@ -255,3 +255,72 @@ def test_non_finite_float_samples(tmp_path):
     path = tmp_path / "nan.wav"
     wavfile.write(path, 16000, np.array([0.0, np.nan, 0.5], np.float32))
     assert_input_error(path, "nan")
+
+
+# --- other containers through libsndfile, streaming WAVs -------------------------------------
+
+
+@pytest.mark.parametrize("fmt, subtype, tolerance", [("FLAC", "PCM_16", 2.0), ("FLAC", "PCM_24", 0.01), ("OGG", "VORBIS", 400.0)])
+@pytest.mark.parametrize("rate, channels", [(44100, 2), (22050, 1)])
+def test_flac_and_ogg(tmp_path, fmt, subtype, tolerance, rate, channels):
+    import soundfile
+
+    x = sine(440, rate, 2.0, 0.5)
+    if channels == 2:
+        x = np.stack([x, 0.6 * x], axis=1)  # down-mix: 0.4 amplitude
+    reference = audio.load_audio(write(tmp_path / "ref.wav", "float32", rate, x), TARGET)
+    path = tmp_path / f"tone.{fmt.lower()}"
+    soundfile.write(path, x, rate, format=fmt, subtype=subtype)
+    loaded = audio.load_audio(path, TARGET)
+    assert loaded.shape == reference.shape
+    middle = slice(2000, -2000)  # lossy codecs smear the edges
+    assert np.max(np.abs(loaded[middle] - reference[middle])) < tolerance
+    (amplitude,), _ = tone_amplitudes(loaded, TARGET, [440])
+    assert amplitude == pytest.approx((0.5 if channels == 1 else 0.4) * 32768, rel=0.01)
+
+
+def streamed(path):
+    data = bytearray(path.read_bytes())
+    data[4:8] = b"\xff\xff\xff\xff"
+    at = data.index(b"data")
+    data[at + 4 : at + 8] = b"\xff\xff\xff\xff"
+    path.write_bytes(bytes(data))
+    return path
+
+
+@pytest.mark.parametrize("kind", ["int16", "int24", "float32"])
+def test_streaming_wav_read_to_end_of_file(tmp_path, kind):
+    x = sine(440, 16000, 0.5, 0.5)
+    whole, _ = audio.read_wav(write(tmp_path / "whole.wav", kind, 16000, x))
+    samples, rate = audio.read_wav(streamed(write(tmp_path / "stream.wav", kind, 16000, x)))
+    assert rate == 16000
+    np.testing.assert_array_equal(samples, whole)
+
+
+def test_data_chunk_longer_than_the_file(tmp_path):
+    # RIFF size consistent with the file, but the data chunk claims more than is there.
+    codes = np.arange(100, dtype="<i2")
+    body = b"WAVE" + b"fmt " + struct.pack("<I", len(FMT16)) + FMT16 + b"data" + struct.pack("<I", 400) + codes.tobytes()
+    path = tmp_path / "short_data.wav"
+    path.write_bytes(b"RIFF" + struct.pack("<I", len(body)) + body)
+    assert_input_error(path, "truncated", "data chunk declares 400 bytes")
+
+
+@pytest.mark.parametrize("suffix, kind", [(".flac", "flac"), (".ogg", "ogg")])
+def test_damaged_flac_and_ogg(tmp_path, suffix, kind):
+    import soundfile
+
+    full = tmp_path / f"full{suffix}"
+    soundfile.write(full, sine(440, 16000, 2.0, 0.5), 16000)
+    path = tmp_path / f"cut{suffix}"
+    path.write_bytes(full.read_bytes()[: full.stat().st_size // 2])
+    assert_input_error(path, kind)
+
+
+def test_mono_read_equals_down_mix_of_full_read(tmp_path):
+    x = np.stack([sine(440, 8000, 1.0, 0.5), sine(300, 8000, 1.0, 0.25), sine(100, 8000, 1.0, 0.1)], axis=1)
+    path = write(tmp_path / "three.wav", "int16", 8000, x)
+    samples, rate = audio.read_wav(path)
+    mono, mono_rate = audio.read_mono(path)
+    assert rate == mono_rate == 8000
+    np.testing.assert_array_equal(mono, audio.to_mono(samples))

@@ -284,3 +284,40 @@ def test_read_labels_missing_dimension_folder(tmp_path):
         corpus.read_labels(tmp_path, "dev", "dev_1", ["arousal", "dominance"])
     assert info.value.path == str(tmp_path / corpus.GOLD_DIR / "dominance")
     assert "dominance" in info.value.problem and "folder" in info.value.problem
+
+
+# --- the recording index (RecordingSource) and the workflow's input files -----------------------
+
+
+def test_index_partition(tmp_path):
+    root = make_audio_dir(tmp_path, ["dev_10.wav", "dev_2.WAV", "dev_1.wav", "test_1.wav"])
+    for recording in ("dev_1", "dev_2", "dev_10"):
+        labelled(root, recording)
+    sources = corpus.index_partition(root, "dev", ["arousal", "valence"])
+    assert [s.name for s in sources] == ["dev_1", "dev_2", "dev_10"]
+    assert sources[1].audio == root / corpus.AUDIO_DIR / "dev_2.WAV"
+    assert sources[2].labels == {d: corpus.gold_standard_path(root, d, "dev_10") for d in ("arousal", "valence")}
+    assert all(s.partition == "dev" and not s.resample_labels for s in sources)
+    assert sources[0].files() == [sources[0].audio, *sources[0].labels.values()]
+    (test,) = corpus.index_partition(root, "test", ["arousal", "valence"])
+    assert test.labels is None and test.files() == [root / corpus.AUDIO_DIR / "test_1.wav"]
+
+
+def test_index_partition_unknown_partition(tmp_path):
+    with pytest.raises(ValueError, match="unknown partition"):
+        corpus.index_partition(make_audio_dir(tmp_path, ["train_1.wav"]), "training", ["arousal"])
+
+
+def test_corpus_files_lists_every_file_the_partition_reads(tmp_path):
+    root = make_audio_dir(tmp_path, ["train_2.wav", "train_10.wav", "train_1.WAV", "train_1.wav", "dev_1.wav", "train_3.txt"])
+    for recording in ("train_1", "train_2", "train_7", "dev_1"):  # train_7: a gold standard without audio
+        labelled(root, recording)
+    audio = root / corpus.AUDIO_DIR
+    gold = root / corpus.GOLD_DIR
+    # Orphans and case duplicates are listed too (their job then reports them); other partitions are not.
+    assert corpus.corpus_files(root, "train", ["arousal", "valence"]) == [
+        audio / "train_1.WAV", audio / "train_1.wav", audio / "train_2.wav", audio / "train_10.wav",
+        *(gold / d / f"train_{n}.arff" for d in ("arousal", "valence") for n in (1, 2, 7)),
+    ]
+    assert corpus.corpus_files(root, "test", ["arousal", "valence"]) == []
+    assert corpus.corpus_files(tmp_path / "absent", "dev", ["arousal"]) == []

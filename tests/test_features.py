@@ -253,7 +253,7 @@ def tiny_corpus(tmp_path_factory):
 def extracted(tiny_corpus, tmp_path_factory):
     out = tmp_path_factory.mktemp("features")
     for partition in corpus.PARTITIONS:
-        features.extract_partition(tiny_corpus, partition, DIMS, CFG, out / partition)
+        features.extract_corpus_partition(tiny_corpus, partition, DIMS, CFG, out / partition)
     return out
 
 
@@ -337,7 +337,7 @@ def test_labels_much_shorter_than_audio_rejected(tiny_corpus, tmp_path):
     root = copy_corpus(tiny_corpus, tmp_path / "c")
     paths = list(rewrite_arff(root, "train_2", 301 - 5))
     with pytest.raises(InputDataError) as info:
-        features.extract_partition(root, "train", DIMS, CFG, tmp_path / "out")
+        features.extract_corpus_partition(root, "train", DIMS, CFG, tmp_path / "out")
     assert info.value.path == str(paths[0])
     assert "train_2.arff" in str(info.value)
     assert "more than one frame" in info.value.problem
@@ -348,14 +348,14 @@ def test_labels_much_longer_than_audio_rejected(tiny_corpus, tmp_path):
     root = copy_corpus(tiny_corpus, tmp_path / "c")
     list(rewrite_arff(root, "dev_1", 301 + 2))
     with pytest.raises(InputDataError, match="more than one frame"):
-        features.extract_partition(root, "dev", DIMS, CFG, tmp_path / "out")
+        features.extract_corpus_partition(root, "dev", DIMS, CFG, tmp_path / "out")
 
 
 @pytest.mark.parametrize("rows", [300, 302])
 def test_labels_one_row_off_use_label_count(tiny_corpus, tmp_path, rows):
     root = copy_corpus(tiny_corpus, tmp_path / "c")
     list(rewrite_arff(root, "dev_1", rows))
-    features.extract_partition(root, "dev", DIMS, CFG, tmp_path / "out")
+    features.extract_corpus_partition(root, "dev", DIMS, CFG, tmp_path / "out")
     (item,) = features.load_partition(tmp_path / "out", DIMS)
     assert item["features"].shape == (rows, 160)
     assert all(len(item["labels"][d]) == rows for d in DIMS)
@@ -365,7 +365,7 @@ def test_dimensions_of_different_length_rejected(tiny_corpus, tmp_path):
     root = copy_corpus(tiny_corpus, tmp_path / "c")
     list(rewrite_arff(root, "dev_1", 300, dims=["valence"]))
     with pytest.raises(InputDataError, match="differ in length"):
-        features.extract_partition(root, "dev", DIMS, CFG, tmp_path / "out")
+        features.extract_corpus_partition(root, "dev", DIMS, CFG, tmp_path / "out")
 
 
 def test_audio_shorter_than_one_window(tiny_corpus, tmp_path):
@@ -375,7 +375,7 @@ def test_audio_shorter_than_one_window(tiny_corpus, tmp_path):
     wav = corpus.audio_path(root, "test_1")
     wavfile.write(wav, SR, np.zeros(399, np.int16))
     with pytest.raises(InputDataError, match="shorter than one analysis window") as info:
-        features.extract_partition(root, "test", DIMS, CFG, tmp_path / "out")
+        features.extract_corpus_partition(root, "test", DIMS, CFG, tmp_path / "out")
     assert info.value.path == str(wav)
 
 
@@ -391,7 +391,7 @@ def test_audio_at_another_rate_and_stereo(tiny_corpus, extracted, tmp_path):
     samples, _ = read_wav(wav)
     up = resample_poly(samples, 441, 160)
     wavfile.write(wav, 44100, np.stack([up, up], axis=1).astype(np.float32))
-    features.extract_partition(root, "dev", DIMS, CFG, tmp_path / "out")
+    features.extract_corpus_partition(root, "dev", DIMS, CFG, tmp_path / "out")
     (item,) = features.load_partition(tmp_path / "out", DIMS)
     (original,) = features.load_partition(extracted / "dev", DIMS)
     assert item["features"].shape == original["features"].shape == (301, 160)

@@ -34,7 +34,7 @@ def reduced(tmp_path_factory, features_cfg):
     root = tmp_path_factory.mktemp("reduced")
     synthetic.write_corpus(root / "corpus", REDUCED, workers=2)
     for partition in ("train", "dev"):
-        features.extract_partition(root / "corpus", partition, DIMENSIONS, features_cfg, root / "features" / partition)
+        features.extract_corpus_partition(root / "corpus", partition, DIMENSIONS, features_cfg, root / "features" / partition)
     items = {p: features.load_partition(root / "features" / p, DIMENSIONS) for p in ("train", "dev")}
     return {"corpus": root / "corpus", "items": items}
 

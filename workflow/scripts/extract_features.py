@@ -2,13 +2,18 @@
 import sys
 
 sys.path.insert(0, f"{snakemake.scriptdir}/../../src")
+from longterm_emotion.data import index  # noqa: E402
 from longterm_emotion.data.features import extract_partition  # noqa: E402
 from longterm_emotion.logs import logged  # noqa: E402
 
 with logged(snakemake.log[0]):
-    extract_partition(
-        snakemake.input.corpus,
+    sources = index.index_partition(
         snakemake.wildcards.partition,
+        snakemake.params.dimensions,
+        data_dir=snakemake.input.corpus,
+    )
+    extract_partition(
+        sources,
         snakemake.params.dimensions,
         snakemake.params.features,
         snakemake.params.out_dir,

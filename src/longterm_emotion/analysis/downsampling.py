@@ -55,7 +55,22 @@ def downsample_reconstruct(y, factor: int, spline: str = "cubic") -> np.ndarray:
             f"{spline} spline needs at least {order + 1} kept samples, but {y.size} samples "
             f"downsampled by {factor} keep only {index.size}"
         )
-    return make_interp_spline(index, y[index], k=order)(np.arange(y.size))
+    return resample_trajectory(index, y[index], 1.0, y.size, spline)
+
+
+def resample_trajectory(times, values, rate: float, n: int, spline: str = "cubic") -> np.ndarray:
+    """A trajectory known at `times` (s, increasing), rebuilt at `rate` Hz: values at 0, 1/rate, ..., (n-1)/rate.
+
+    The interpolating B-spline of downsample_reconstruct (scipy ``make_interp_spline``,
+    not-a-knot ends); outside [times[0], times[-1]] the end polynomials are extrapolated,
+    so callers keep that margin small.
+    """
+    times = np.asarray(times, dtype=np.float64)
+    values = np.asarray(values, dtype=np.float64)
+    order = SPLINE_ORDERS[spline]
+    if times.size < order + 1:
+        raise ValueError(f"{spline} spline needs at least {order + 1} samples, got {times.size}")
+    return make_interp_spline(times, values, k=order)(np.arange(n) / rate)
 
 
 def downsampling_table(

@@ -15,8 +15,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..constants import PARTITIONS
+from ..constants import PARTITIONS  # noqa: F401  (corpus.PARTITIONS, as before)
 from ..errors import InputDataError
+from .sources import RecordingSource, check_partition, labels_required
 
 RATERS = ("FM1", "FM2", "FM3", "FF1", "FF2", "FF3")
 AUDIO_DIR = "recordings_audio"
@@ -25,23 +26,92 @@ RATINGS_DIR = "ratings_individual"
 CENTRED_DIR = "ratings_individual_centred"
 
 _RECORDING = re.compile(r"^(train|dev|test)_(\d+)$")
+_ATTRIBUTE = re.compile(r"""^@attribute\s+(?:'([^']*)'|"([^"]*)"|(\S+))\s+\S""", re.IGNORECASE)
 
 
-def list_recordings(corpus_dir, partition: str) -> list[str]:
-    """Recording ids of a partition (e.g. train_1 ... train_9), in numeric order."""
-    if partition not in PARTITIONS:
-        raise ValueError(f"unknown partition {partition!r}; valid: {', '.join(PARTITIONS)}")
+def _matching_files(folder: Path, partition: str, suffix: str) -> list[Path]:
+    """Entries `{partition}_N{suffix}` of folder, the extension in any case, in numeric order."""
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in folder.iterdir():
+        match = _RECORDING.match(path.stem)
+        if match and match.group(1) == partition and path.suffix.lower() == suffix:
+            found.append((int(match.group(2)), path.stem, path.name, path))
+    return [path for *_, path in sorted(found)]
+
+
+def _by_recording(paths: list[Path]) -> dict[str, Path]:
+    """{recording: path}; two files of one recording whose names differ only in case are an error."""
+    by_name: dict[str, Path] = {}
+    for path in paths:
+        if path.stem in by_name:
+            raise InputDataError(path, f"two files for recording {path.stem} differ only in case: "
+                                       f"{by_name[path.stem].name} and {path.name}; keep one")
+        by_name[path.stem] = path
+    return by_name
+
+
+def _audio_files(corpus_dir, partition: str) -> dict[str, Path]:
+    check_partition(partition)
     audio_dir = Path(corpus_dir) / AUDIO_DIR
     if not audio_dir.is_dir():
         raise InputDataError(audio_dir, "audio folder not found; is data_dir a RECOLA AVEC 2016 release?")
-    ids = []
-    for wav in audio_dir.glob(f"{partition}_*.wav"):
-        match = _RECORDING.match(wav.stem)
-        if match:
-            ids.append((int(match.group(2)), wav.stem))
-    if not ids:
+    audio = _by_recording(_matching_files(audio_dir, partition, ".wav"))
+    if not audio:
         raise InputDataError(audio_dir, f"partition '{partition}' has no recordings ({partition}_N.wav)")
-    return [name for _, name in sorted(ids)]
+    return audio
+
+
+def list_recordings(corpus_dir, partition: str) -> list[str]:
+    """Recording ids of a partition (e.g. train_1 ... train_9), in numeric order; .wav in any case."""
+    return list(_audio_files(corpus_dir, partition))
+
+
+def index_partition(corpus_dir, partition: str, dimensions) -> list[RecordingSource]:
+    """The recordings of one partition of an AVEC 2016 layout folder, with their gold standards.
+
+    Audio is recordings_audio/{partition}_N.wav, the extension in any case. In train and dev,
+    every recording needs a gold standard per dimension and every gold standard needs its
+    audio; the error names both sides. A test recording is either labelled in every
+    dimension or in none; a test gold standard without audio is an error too.
+    """
+    audio = _audio_files(corpus_dir, partition)
+    audio_dir = Path(corpus_dir) / AUDIO_DIR
+    gold = {}
+    for dimension in dimensions:
+        folder = Path(corpus_dir) / GOLD_DIR / dimension
+        if labels_required(partition) and not folder.is_dir():
+            raise InputDataError(folder, f"dimension '{dimension}' has no gold-standard folder")
+        gold[dimension] = _by_recording(_matching_files(folder, partition, ".arff"))
+        for name, path in gold[dimension].items():
+            if name not in audio:
+                raise InputDataError(path, f"gold standard without audio: {audio_dir / name}.wav is missing")
+    sources = []
+    for name, wav in audio.items():
+        labels = {d: gold[d][name] for d in dimensions if name in gold[d]}
+        if labels or labels_required(partition):
+            for dimension in dimensions:
+                if dimension not in labels:
+                    expected = gold_standard_path(corpus_dir, dimension, name)
+                    raise InputDataError(wav, f"audio without {dimension} gold standard: {expected} is missing")
+        sources.append(RecordingSource(partition, name, wav, labels or None))
+    return sources
+
+
+def corpus_files(corpus_dir, partition: str, dimensions) -> list[Path]:
+    """Every file the features of a partition read: its audio and gold standards, in a fixed order.
+
+    Lenient on purpose (for the workflow's input lists): it never raises on a corpus problem
+    and lists whatever matches, orphans and case duplicates included, so that adding,
+    removing or editing any of them reruns the partition, whose job then reports the problem.
+    """
+    check_partition(partition)
+    root = Path(corpus_dir)
+    files = _matching_files(root / AUDIO_DIR, partition, ".wav")
+    for dimension in dimensions:
+        files += _matching_files(root / GOLD_DIR / dimension, partition, ".arff")
+    return files
 
 
 def audio_path(corpus_dir, recording: str) -> Path:
@@ -57,18 +127,20 @@ def ratings_path(corpus_dir, dimension: str, recording: str, centred: bool = Fal
     return Path(corpus_dir) / folder / dimension / f"{recording}.csv"
 
 
-def labels_required(partition: str) -> bool:
-    """Train and dev must be labelled; test labels are optional (the public release has none)."""
-    return partition != "test"
-
-
 def read_gold_standard(path) -> tuple[np.ndarray, np.ndarray]:
     """Parse an AVEC ARFF gold standard into (frame_times_s, values).
 
-    The header is read by its @attribute lines; data starts after @data. Instance
-    names may be quoted or not. Times must increase strictly; every value must be
-    a finite number.
+    The header is read by its @attribute lines; data starts after @data. The time column
+    is the attribute frameTime, the value column the attribute GoldStandard (names in any
+    case; none or two of either is an error). Instance names may be quoted or not. Times
+    must increase strictly; every value must be a finite number.
     """
+    times, values, _ = read_gold_standard_rows(path)
+    return times, values
+
+
+def read_gold_standard_rows(path) -> tuple[np.ndarray, np.ndarray, list[int]]:
+    """read_gold_standard plus the file line number of each row (for error messages)."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8", errors="strict")
@@ -80,20 +152,17 @@ def read_gold_standard(path) -> tuple[np.ndarray, np.ndarray]:
         stripped = line.strip()
         lower = stripped.lower()
         if lower.startswith("@attribute"):
-            parts = stripped.split()
-            if len(parts) < 3:
+            match = _ATTRIBUTE.match(stripped)
+            if not match:
                 raise InputDataError(path, f"line {number + 1}: malformed @attribute line")
-            attributes.append(parts[1].strip("'\"").lower())
+            attributes.append(next(g for g in match.groups() if g is not None))
         elif lower.startswith("@data"):
             data_start = number + 1
             break
     if data_start is None:
         raise InputDataError(path, "no @data line: not an ARFF gold standard")
-    try:
-        time_col = attributes.index("frametime")
-        value_col = next(i for i, a in enumerate(attributes) if a not in ("instance_name", "frametime"))
-    except (ValueError, StopIteration):
-        raise InputDataError(path, f"expected attributes frameTime and a value column, found {attributes}") from None
+    time_col = _attribute_index(path, attributes, "frameTime")
+    value_col = _attribute_index(path, attributes, "GoldStandard")
     rows = [(n + data_start + 1, ln) for n, ln in enumerate(lines[data_start:]) if ln.strip() and not ln.lstrip().startswith("%")]
     if not rows:
         raise InputDataError(path, "gold standard has no data rows")
@@ -103,13 +172,24 @@ def read_gold_standard(path) -> tuple[np.ndarray, np.ndarray]:
         fields = next(csv.reader(io.StringIO(line), quotechar="'", skipinitialspace=True))
         if len(fields) != len(attributes):
             raise InputDataError(path, f"line {line_number}: {len(fields)} fields, header declares {len(attributes)}")
-        times[i] = _number(path, line_number, fields[time_col], "frameTime")
-        values[i] = _number(path, line_number, fields[value_col], attributes[value_col])
-    _check_times(path, times, [line_number for line_number, _ in rows])
-    return times, values
+        times[i] = number_field(path, line_number, fields[time_col], attributes[time_col])
+        values[i] = number_field(path, line_number, fields[value_col], attributes[value_col])
+    line_numbers = [line_number for line_number, _ in rows]
+    check_increasing(path, times, line_numbers)
+    return times, values, line_numbers
 
 
-def _number(path, line_number: int, field: str, column: str) -> float:
+def _attribute_index(path, attributes: list[str], name: str) -> int:
+    found = [i for i, a in enumerate(attributes) if a.lower() == name.lower()]
+    if len(found) != 1:
+        what = "no" if not found else f"{len(found)}"
+        raise InputDataError(path, f"{what} {name} attribute{'s' if found else ''} in the header "
+                                   f"(attributes: {', '.join(attributes) or 'none'}); expected exactly one")
+    return found[0]
+
+
+def number_field(path, line_number: int, field: str, column: str) -> float:
+    """A finite number from a text field, or InputDataError naming file, line and column."""
     try:
         value = float(field)
     except ValueError:
@@ -119,7 +199,7 @@ def _number(path, line_number: int, field: str, column: str) -> float:
     return value
 
 
-def _check_times(path, times: np.ndarray, line_numbers: list[int]) -> None:
+def check_increasing(path, times: np.ndarray, line_numbers: list[int]) -> None:
     steps = np.diff(times)
     if np.any(steps <= 0):
         bad = int(np.argmax(steps <= 0))

@@ -5,11 +5,13 @@ T = floor(D * label_rate) + 1 label rows (frame times 0, 1/label_rate, ...; 7501
 for 300 s at 25 Hz). Stacked row t holds fbank frames stack*t ... stack*t+stack-1,
 each index clamped to the last frame, so the tail repeats the last frame. When a
 gold standard exists its row count is used as T, provided it is within one row
-of the audio's T; otherwise the recording is rejected.
+of the audio's T; otherwise the recording is rejected. Labels at another rate
+(manifest only) are resampled to the audio's T rows (labels.py).
 """
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import kaldi_native_fbank as knf
@@ -21,6 +23,8 @@ from .. import constants
 from ..errors import InputDataError
 from . import corpus
 from .audio import load_audio
+from .labels import recording_labels
+from .sources import RecordingSource
 
 
 def fbank_options(cfg: dict) -> knf.FbankOptions:
@@ -86,56 +90,97 @@ def cmvn_stats(frames: np.ndarray) -> np.ndarray:
     return stats
 
 
-def _aligned_rows(labels, audio_rows: int, arff_paths: dict) -> int:
-    if labels is None:
-        return audio_rows
-    lengths = {d: len(v) for d, v in labels.items()}
-    for dimension, length in lengths.items():
-        if abs(length - audio_rows) > 1:
-            raise InputDataError(
-                arff_paths[dimension],
-                f"{length} label rows but the audio gives {audio_rows} rows at the label rate "
-                "(labels and audio differ by more than one frame)",
-            )
-    if len(set(lengths.values())) > 1:
-        raise InputDataError(next(iter(arff_paths.values())).parent.parent, f"dimensions differ in length: {lengths}")
-    return next(iter(lengths.values()))
+class _Archive:
+    """A Kaldi ark/scp pair written recording by recording (the bytes kaldiio.WriteHelper writes).
 
-
-def extract_partition(corpus_dir, partition: str, dimensions, cfg: dict, out_dir) -> None:
-    """Features and aligned labels of one partition, written to out_dir.
-
-    Files: fbank.{ark,scp} (raw log mel frames), cmvn.{ark,scp} (Kaldi CMVN
-    statistics per recording), stacked.{ark,scp} (normalised, stacked, one row
-    per label frame) and labels.csv (recording, frame, frameTime, one column per
-    dimension; empty where a test recording has no labels).
+    Any write error (a full disk, a vanished folder) is raised as OSError naming the file.
     """
+
+    def __init__(self, out_dir: Path, name: str):
+        self.ark_path, self.scp_path = out_dir / f"{name}.ark", out_dir / f"{name}.scp"
+        with _writing(self.ark_path):
+            self.ark = open(self.ark_path, "wb")  # noqa: SIM115 (closed in close())
+        with _writing(self.scp_path):
+            self.scp = open(self.scp_path, "w", encoding="utf-8")  # noqa: SIM115
+
+    def write(self, key: str, array: np.ndarray) -> None:
+        with _writing(self.ark_path):
+            position = self.ark.tell() + len(key) + 1
+            kaldiio.save_ark(self.ark, {key: array})
+        with _writing(self.scp_path):
+            self.scp.write(f"{key} {self.ark_path}:{position}\n")
+
+    def close(self) -> None:
+        for handle, path in ((self.ark, self.ark_path), (self.scp, self.scp_path)):
+            with _writing(path):
+                handle.close()
+
+
+@contextlib.contextmanager
+def _writing(path: Path):
+    """Re-raise an OSError of writing `path` as one naming it (a full disk's ENOSPC often names nothing)."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename is not None:
+            raise
+        raise OSError(exc.errno, f"cannot write: {exc.strerror or exc}", str(path)) from None
+
+
+def extract_partition(sources: list[RecordingSource], dimensions, cfg: dict, out_dir) -> None:
+    """Features and aligned labels of one partition's recordings, written to out_dir.
+
+    `sources` come from corpus.index_partition (AVEC layout) or manifest.index_partition
+    (any layout), in the order the files list them. Files: fbank.{ark,scp} (raw log mel
+    frames), cmvn.{ark,scp} (Kaldi CMVN statistics per recording), stacked.{ark,scp}
+    (normalised, stacked, one row per label frame) and labels.csv (recording, frame,
+    frameTime, one column per dimension; empty where a test recording has no labels).
+    """
+    dimensions = list(dimensions)
+    if not sources:
+        raise ValueError("no recordings to extract")
+    names = [source.name for source in sources]
+    if len(set(names)) != len(names):
+        raise ValueError(f"recording names repeat: {sorted({n for n in names if names.count(n) > 1})}")
+    for source in sources:
+        if source.labels is not None and set(source.labels) != set(dimensions):
+            raise ValueError(f"{source.name}: label files for {sorted(source.labels)}, expected {dimensions}")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     rate = label_rate(cfg)
     tables = []
-    writers = {name: kaldiio.WriteHelper(f"ark,scp:{out_dir / name}.ark,{out_dir / name}.scp") for name in ("fbank", "cmvn", "stacked")}
+    archives = {name: _Archive(out_dir, name) for name in ("fbank", "cmvn", "stacked")}
     try:
-        for recording in corpus.list_recordings(corpus_dir, partition):
-            samples = load_audio(corpus.audio_path(corpus_dir, recording), int(cfg["sample_rate"]))
+        for source in sources:
+            samples = load_audio(source.audio, int(cfg["sample_rate"]))
             frames = compute_fbank(samples, cfg)
             if len(frames) == 0:
-                raise InputDataError(corpus.audio_path(corpus_dir, recording), "audio is shorter than one analysis window")
-            labels = corpus.read_labels(corpus_dir, partition, recording, dimensions)
-            arff_paths = {d: corpus.gold_standard_path(corpus_dir, d, recording) for d in dimensions}
-            rows = _aligned_rows(labels, num_label_frames(len(samples), cfg["sample_rate"], rate), arff_paths)
+                raise InputDataError(source.audio, "audio is shorter than one analysis window")
+            audio_rows = num_label_frames(len(samples), cfg["sample_rate"], rate)
+            rows, labels = recording_labels(source, rate, audio_rows)
             normalised, _, _ = normalise(frames, cfg["std_floor"])
-            writers["fbank"](recording, frames)
-            writers["cmvn"](recording, cmvn_stats(frames))
-            writers["stacked"](recording, stack_frames(normalised, int(cfg["stack"]), rows))
-            table = pd.DataFrame({"recording": recording, "frame": np.arange(rows), "frameTime": np.arange(rows) / rate})
+            archives["fbank"].write(source.name, frames)
+            archives["cmvn"].write(source.name, cmvn_stats(frames))
+            archives["stacked"].write(source.name, stack_frames(normalised, int(cfg["stack"]), rows))
+            table = pd.DataFrame({"recording": source.name, "frame": np.arange(rows), "frameTime": np.arange(rows) / rate})
             for dimension in dimensions:
                 table[dimension] = labels[dimension] if labels is not None else np.nan
             tables.append(table)
-    finally:
-        for writer in writers.values():
-            writer.close()
-    pd.concat(tables, ignore_index=True).to_csv(out_dir / "labels.csv", index=False, float_format="%.6f")
+    except BaseException:
+        for archive in archives.values():
+            with contextlib.suppress(OSError):  # the first error is the one to report
+                archive.close()
+        raise
+    for archive in archives.values():
+        archive.close()
+    labels_csv = out_dir / "labels.csv"
+    with _writing(labels_csv):
+        pd.concat(tables, ignore_index=True).to_csv(labels_csv, index=False, float_format="%.6f")
+
+
+def extract_corpus_partition(corpus_dir, partition: str, dimensions, cfg: dict, out_dir) -> None:
+    """extract_partition for one partition of an AVEC 2016 layout folder."""
+    extract_partition(corpus.index_partition(corpus_dir, partition, dimensions), dimensions, cfg, out_dir)
 
 
 def load_partition(features_dir, dimensions) -> list[dict]:
