@@ -6,12 +6,13 @@ import pytest
 import torch
 import yaml
 
+from longterm_emotion import constants
 from longterm_emotion.data import corpus
 from longterm_emotion.data import features
 from longterm_emotion.data import synthetic
 
 ROOT = Path(__file__).resolve().parents[1]
-DIMENSIONS = ["arousal", "valence"]
+DIMENSIONS = list(constants.DIMENSIONS)
 
 # A small corpus shaped like the real release: train and dev labelled, test unlabelled.
 SMALL_SYNTHETIC = {
@@ -49,3 +50,20 @@ def deterministic_single_thread():
     yield
     torch.use_deterministic_algorithms(previous[0])
     torch.set_num_threads(previous[1])
+
+
+@pytest.fixture(scope="session")
+def tiny_run(tmp_path_factory):
+    """The whole DAG on the tiny synthetic config (tests/configs/tiny.yaml), once per session: (results, Result)."""
+    from snakemake_runner import snakemake
+
+    results = tmp_path_factory.mktemp("tiny") / "results"
+    return results, snakemake(results_dir=results, options=["--cores", "2"])
+
+
+@pytest.fixture(scope="session")
+def tiny(tiny_run):
+    """The results folder of the session's tiny run (the run must have succeeded). Tests that run jobs copy it."""
+    results, result = tiny_run
+    assert result.returncode == 0, result.tail()
+    return results

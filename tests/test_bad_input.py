@@ -11,13 +11,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
-from conftest import ROOT
 from scipy.io import wavfile
 from scipy.signal import resample_poly
 
 from longterm_emotion.data import corpus, features, synthetic
 from longterm_emotion.data.audio import read_wav
 from longterm_emotion.errors import InputDataError
+
+ROOT = Path(__file__).resolve().parents[1]
 
 DIMS = ["arousal", "valence"]
 CFG = yaml.safe_load((ROOT / "config.yaml").read_text())["features"]

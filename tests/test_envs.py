@@ -19,6 +19,8 @@ ROOT = Path(__file__).resolve().parents[1]
 IMPORT_NAMES = {"numpy": "numpy", "scipy": "scipy", "pandas": "pandas", "pyyaml": "yaml", "torch": "torch",
                 "kaldiio": "kaldiio", "kaldi-native-fbank": "kaldi_native_fbank", "matplotlib": "matplotlib",
                 "tabulate": "tabulate", "jinja2": "jinja2", "soundfile": "soundfile"}
+# conda packages that install a PyPI distribution under another name
+CONDA_TO_PYPI = {"matplotlib-base": "matplotlib"}
 # modules the functions a rule calls import lazily, by rule
 LAZY = {"sweep_results": ["reporting.plots", "reporting.tables"]}
 
@@ -30,7 +32,8 @@ def env_packages(env_file: Path) -> dict[str, str]:
         for spec in dep["pip"] if isinstance(dep, dict) else [dep]:
             match = re.match(r"^([A-Za-z0-9_.-]+)\s*={1,2}\s*([^\s]+)$", spec)
             if match:
-                pins[match.group(1).lower()] = match.group(2)
+                name = match.group(1).lower()
+                pins[CONDA_TO_PYPI.get(name, name)] = match.group(2)
     return pins
 
 
@@ -81,3 +84,9 @@ def test_rule_imports_only_what_its_env_lists(rule, env, script):
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
                             env={"PYTHONPATH": str(ROOT / "src"), "PATH": ""})
     assert result.returncode == 0, f"rule {rule} ({env.name}): {result.stderr.strip().splitlines()[-1]}"
+
+
+def test_plots_env_avoids_the_qt_metapackage():
+    packages = [d for d in yaml.safe_load((ROOT / "envs" / "plots.yaml").read_text())["dependencies"] if isinstance(d, str)]
+    assert any(d.startswith("matplotlib-base=") for d in packages)
+    assert not any(d.split("=")[0] == "matplotlib" for d in packages)

@@ -3,13 +3,14 @@ the ridge baseline and the result tables."""
 
 import re
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 import torch
 import yaml
 
-from conftest import ROOT
 from longterm_emotion.experiments import baselines
 from longterm_emotion.data import corpus
 from longterm_emotion.experiments import common, final, outputs, search
@@ -22,6 +23,8 @@ from longterm_emotion.metrics import ccc, rmse
 from longterm_emotion.nets import build_model
 from longterm_emotion.nets.training import Recording
 from longterm_emotion.settings import FinalRuns, NetworkSettings, Protocol
+
+ROOT = Path(__file__).resolve().parents[1]
 
 CONFIG = yaml.safe_load((ROOT / "config.yaml").read_text())
 RATE = 25.0

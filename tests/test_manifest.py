@@ -5,15 +5,18 @@ errors naming the manifest line for every kind of bad manifest."""
 import logging
 import shutil
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from conftest import ROOT
 
 from longterm_emotion.analysis.downsampling import resample_trajectory
 from longterm_emotion.data import corpus, features, index, manifest, synthetic
 from longterm_emotion.errors import InputDataError
+
+ROOT = Path(__file__).resolve().parents[1]
 
 DIMS = ["arousal", "valence"]
 CFG = yaml.safe_load((ROOT / "config.yaml").read_text())["features"]

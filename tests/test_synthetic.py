@@ -8,18 +8,23 @@ premise). The last one is checked on a reduced corpus with closed-form ridge
 regression.
 """
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 import yaml
 from scipy.io import wavfile
 from scipy.ndimage import uniform_filter1d
 
-from conftest import DIMENSIONS, ROOT
+from longterm_emotion import constants
 from longterm_emotion.data import corpus
 from longterm_emotion.data import features
 from longterm_emotion.analysis import spectrum
 from longterm_emotion.data import synthetic
 from longterm_emotion.metrics import ccc
+
+ROOT = Path(__file__).resolve().parents[1]
+DIMENSIONS = list(constants.DIMENSIONS)
 
 CONFIG = yaml.safe_load((ROOT / "config.yaml").read_text())
 LABEL_RATE = 25.0

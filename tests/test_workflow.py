@@ -6,8 +6,8 @@ few cheap jobs, or runs that must fail early. Snakemake runs as a subprocess
 with the repository as working directory (so profiles/default applies) and
 every output below a pytest tmp dir (`--config results_dir=...`).
 
-Order matters within this file (pytest keeps it): the dry-run checks on the
-session results come before the test that reruns a training job.
+Tests that run jobs work on their own copy of the session results, so the
+tests are independent of their order.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ import shutil
 import struct
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import kaldiio
@@ -28,9 +27,7 @@ import yaml
 from scipy.io import wavfile
 from scipy.signal import resample_poly
 
-REPO = Path(__file__).resolve().parents[1]
-TINY = REPO / "tests" / "configs" / "tiny.yaml"
-TINY_CFG = yaml.safe_load(TINY.read_text())
+from snakemake_runner import REPO, TINY, TINY_CFG, Result, dry_run_jobs, run_ok, snakemake
 DIMENSIONS = ["arousal", "valence"]
 PARTITIONS = ["train", "dev", "test"]
 LABEL_RATE = 25.0
@@ -41,49 +38,6 @@ ALL_RULES = [
     "synthetic_corpus", "extract_features", "label_study_tables", "sweep_length", "sweep_results", "tune",
     "train_model", "best_filter", "linear_baseline", "training_time", "paper_table", "timing_table", "figure5",
 ]
-
-
-@dataclass
-class Result:
-    returncode: int
-    output: str  # stdout and stderr together
-
-    def tail(self, lines: int = 80) -> str:
-        return "\n".join(self.output.splitlines()[-lines:])
-
-
-def snakemake(*targets, results_dir=None, configfiles=(TINY,), config=(), options=(), timeout=600) -> Result:
-    """Run snakemake from the repository root. Targets come first: --configfile and --config take several values."""
-    cmd = [sys.executable, "-m", "snakemake", *map(str, targets)]
-    if configfiles:
-        cmd += ["--configfile", *map(str, configfiles)]
-    settings = ([f"results_dir={results_dir}"] if results_dir is not None else []) + list(config)
-    if settings:
-        cmd += ["--config", *settings]
-    cmd += list(options)
-    proc = subprocess.run(cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=timeout)
-    return Result(proc.returncode, proc.stdout)
-
-
-def run_ok(*targets, **kwargs) -> Result:
-    result = snakemake(*targets, **kwargs)
-    assert result.returncode == 0, result.tail()
-    return result
-
-
-def dry_run_jobs(output: str) -> list[tuple[str, dict]]:
-    """(rule, wildcards) of every job a dry run lists."""
-    jobs = []
-    for block in re.split(r"\n(?=\[[^\]]+\]\n)", output):
-        match = re.search(r"^(?:local)?rule (\w+):", block, re.M)
-        if not match:
-            continue
-        wildcards = {}
-        wc = re.search(r"^\s+wildcards: (.*)$", block, re.M)
-        if wc:
-            wildcards = dict(item.split("=", 1) for item in wc.group(1).split(", "))
-        jobs.append((match.group(1), wildcards))
-    return jobs
 
 
 def rules_with_a_command() -> list[str]:
@@ -113,21 +67,6 @@ def quote_instance_names(text: str, recording: str) -> str:
 
 
 # ---- session fixtures ----------------------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def tiny_run(tmp_path_factory):
-    """The whole DAG on the tiny synthetic config, once per session."""
-    results = tmp_path_factory.mktemp("tiny") / "results"
-    result = snakemake(results_dir=results, options=["--cores", "2"])
-    return results, result
-
-
-@pytest.fixture(scope="session")
-def tiny(tiny_run):
-    results, result = tiny_run
-    assert result.returncode == 0, result.tail()
-    return results
 
 
 @pytest.fixture(scope="session")
@@ -259,9 +198,11 @@ def test_new_filter_length_reruns_only_what_depends_on_it(tiny, tmp_path):
 
 
 @pytest.mark.slow
-def test_wrong_device_fails_naming_the_key_and_keeps_results(tiny):
+def test_wrong_device_fails_naming_the_key_and_keeps_results(tiny, tmp_path):
     """compute.device: cuda on a CPU-only machine: the job fails, the message names the key.
     A new filter length (L=3) is the target, so no finished job is rerun; features are reused."""
+    shutil.copytree(tiny, tmp_path / "results")
+    tiny = tmp_path / "results"
     target = tiny / "sweep" / "runs" / "arousal_L3.csv"
     before = {p: p.stat().st_mtime_ns for p in (tiny / "features").rglob("*") if p.is_file()}
     result = snakemake(target, results_dir=tiny, config=['compute={"device": "cuda"}'], options=["--cores", "1"])
@@ -274,12 +215,13 @@ def test_wrong_device_fails_naming_the_key_and_keeps_results(tiny):
 
 
 @pytest.mark.slow
-def test_training_is_deterministic(tiny):
-    """Rerunning one training job gives byte-identical predictions (runs last: it makes the
-    tables out of date)."""
-    folder = tiny / "train" / "blstm" / "valence"
+def test_training_is_deterministic(tiny, tmp_path):
+    """Rerunning one training job gives byte-identical predictions (on a copy of the session results)."""
+    results = tmp_path / "results"
+    shutil.copytree(tiny, results)
+    folder = results / "train" / "blstm" / "valence"
     before = {name: (folder / name).read_bytes() for name in ("predictions.csv", "scores.csv")}
-    result = run_ok(folder / "predictions.csv", results_dir=tiny, options=["--cores", "1", "--forcerun", "train_model"])
+    result = run_ok(folder / "predictions.csv", results_dir=results, options=["--cores", "1", "--forcerun", "train_model"])
     assert re.search(r"^(?:local)?rule train_model:", result.output, re.M), result.tail()
     for name, data in before.items():
         assert (folder / name).read_bytes() == data, name
@@ -422,4 +364,4 @@ def test_killed_run_finishes_on_rerun_without_redoing_finished_jobs(tmp_path):
     assert {path: path.stat().st_mtime_ns for path in kept} == kept, "finished jobs were run again"
     assert len(re.findall(r"rule tune:", rerun.output)) == 6 - len(finished)
     for path in tuned:
-        assert yaml.safe_load(Path(path).read_text())["settings"]["lr"] > 0
+        assert yaml.safe_load(Path(path).read_text())["settings"]["optim"]["lr"] > 0
