@@ -2,6 +2,8 @@ from pathlib import Path
 
 from snakemake.exceptions import WorkflowError
 
+from longterm_emotion.data import corpus as avec_corpus
+
 PARTITIONS = ["train", "dev", "test"]
 RESULTS = config["results_dir"]
 SYNTHETIC = config["data_dir"] is None
@@ -21,6 +23,17 @@ def corpus_name():
     if config["corpus_name"]:
         return config["corpus_name"]
     return "synthetic RECOLA-layout corpus" if SYNTHETIC else f"RECOLA ({config['data_dir']})"
+
+def corpus_files(wildcards):
+    """Input of a partition's features: every corpus file they read, so that an edited, added,
+    removed or renamed WAV or gold standard reruns that partition (and what depends on it) and
+    shows in `--list-changes input`. The synthetic corpus is made by rule synthetic_corpus, so
+    its files are unknown before the run: its folder is the input (a directory output, rebuilt
+    whole when the synthetic settings change, and not meant to be edited by hand)."""
+    if SYNTHETIC:
+        return [CORPUS]
+    return [str(path) for path in avec_corpus.corpus_files(CORPUS, wildcards.partition, config["dimensions"])]
+
 
 # Label frames per second implied by stacking (25 Hz: 4 frames of 10 ms).
 LABEL_RATE = 1000.0 / (config["features"]["stack"] * config["features"]["frame_shift_ms"])

@@ -1,6 +1,6 @@
 rule extract_features:
     input:
-        CORPUS,
+        corpus=corpus_files,
     output:
         multiext(
             f"{RESULTS}/features/{{partition}}/",
@@ -13,6 +13,7 @@ rule extract_features:
             "labels.csv",
         ),
     params:
+        corpus_dir=CORPUS,
         features=config["features"],
         dimensions=config["dimensions"],
         out_dir=lambda wildcards: f"{RESULTS}/features/{wildcards.partition}",

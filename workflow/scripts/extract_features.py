@@ -7,7 +7,7 @@ from longterm_emotion.logs import logged  # noqa: E402
 
 with logged(snakemake.log[0]):
     extract_partition(
-        snakemake.input[0],
+        snakemake.params.corpus_dir,
         snakemake.wildcards.partition,
         snakemake.params.dimensions,
         snakemake.params.features,

@@ -44,6 +44,22 @@ def list_recordings(corpus_dir, partition: str) -> list[str]:
     return [name for _, name in sorted(ids)]
 
 
+def corpus_files(corpus_dir, partition: str, dimensions) -> list[Path]:
+    """Every corpus file the features of a partition read, sorted: its audio files
+    (`{partition}_N.wav`, extension in any case) and the gold-standard ARFFs of those
+    recordings that exist. Lists names only (reads no file), so the workflow can make
+    them the inputs of the features job: an edited, added or removed file reruns it.
+    """
+    audio_dir = Path(corpus_dir) / AUDIO_DIR
+    wavs = [
+        path
+        for path in (sorted(audio_dir.iterdir()) if audio_dir.is_dir() else [])
+        if path.suffix.lower() == ".wav" and (match := _RECORDING.match(path.stem)) and match.group(1) == partition
+    ]
+    arffs = [gold_standard_path(corpus_dir, d, wav.stem) for wav in wavs for d in dimensions]
+    return sorted(wavs + [path for path in arffs if path.is_file()])
+
+
 def audio_path(corpus_dir, recording: str) -> Path:
     return Path(corpus_dir) / AUDIO_DIR / f"{recording}.wav"
 
