@@ -3,6 +3,8 @@
 import sys
 from pathlib import Path
 
+import yaml
+
 from snakemake.utils import min_version, validate
 
 # Every path the workflow owns is anchored at this file's folder (not the working
@@ -13,7 +15,7 @@ REPO = Path(workflow.current_basedir.get_path_or_uri(secret_free=True))
 SCHEMA = REPO / "workflow" / "schemas" / "config.schema.yaml"
 
 sys.path.insert(0, str(REPO / "src"))
-from longterm_emotion.config import check, check_semantics  # noqa: E402
+from longterm_emotion.config import check, check_semantics, fill_missing  # noqa: E402
 
 min_version("8.0")
 
@@ -24,6 +26,9 @@ report: "workflow/report/workflow.rst"
 configfile: str(REPO / "config.yaml")
 
 
+# As a module (`config: ...` given), the configfile line above is skipped: settings the caller
+# leaves out come from this workflow's config.yaml, as they do for --configfile.
+fill_missing(config, yaml.safe_load((REPO / "config.yaml").read_text()))
 check(config, SCHEMA)
 validate(config, SCHEMA)  # fills in the defaults
 check_semantics(config)  # values the schema cannot relate: results_dir vs data_dir, FFT and filter sizes

@@ -33,6 +33,17 @@ def check(config: dict, schema_path) -> None:
         raise ConfigError("invalid configuration:\n  " + "\n  ".join(found))
 
 
+def fill_missing(config: dict, defaults: dict) -> dict:
+    """Add, in place, every key of `defaults` that `config` lacks, recursing into dicts
+    (lists and values given in `config` are kept whole). Returns `config`."""
+    for key, value in defaults.items():
+        if key not in config:
+            config[key] = value
+        elif isinstance(config[key], dict) and isinstance(value, dict):
+            fill_missing(config[key], value)
+    return config
+
+
 def semantic_problems(config: dict, cwd=None) -> list[str]:
     """One line per setting that passes the schema but would fail (or do harm) once jobs run.
 
