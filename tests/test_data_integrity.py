@@ -225,10 +225,8 @@ def assert_rejected_at_load(result: Result, *words):
     [
         ("", ["config key results_dir: empty", "file-system root"]),
         ("/", ["config key results_dir: '/' is the file-system root"]),
-        ("corpus", ["config key results_dir: 'corpus' is data_dir 'corpus'"]),
-        ("corpus/results", ["config key results_dir: 'corpus/results' is inside data_dir 'corpus'"]),
-        ("./corpus/../corpus/out", ["is inside data_dir 'corpus'"]),
-    ],
+        ("./corpus/../corpus/results", ["config key results_dir: './corpus/../corpus/results' is inside data_dir 'corpus'"]),
+    ],  # more cases (equal to data_dir, through a link) in test_config.py
 )
 def test_results_dir_that_would_write_to_root_or_corpus_is_rejected(work, results_dir, words):
     override = work / "override.yaml"
@@ -242,9 +240,11 @@ def test_results_dir_that_would_write_to_root_or_corpus_is_rejected(work, result
 @pytest.mark.parametrize(
     "override, words",
     [
-        ({"sweep": {"fft_size": 64}}, ["config key sweep.fft_size: 64 must exceed the longest of sweep.filter_lengths (64)"]),
-        ({"features": {"low_freq": 8000.0}}, ["config key features.low_freq: 8000 Hz is outside [0, 8000) Hz"]),
-        ({"features": {"high_freq": 9000.0}}, ["config key features.high_freq: 9000 Hz is outside (0, 8000] Hz"]),
+        (  # every problem is listed, not only the first
+            {"sweep": {"fft_size": 64}, "features": {"low_freq": 8000.0}},
+            ["config key sweep.fft_size: 64 must exceed the longest of sweep.filter_lengths (64)",
+             "config key features.low_freq: 8000 Hz is outside [0, 8000) Hz"],
+        ),
         ({"features": {"high_freq": -8000.0}}, ["config key features.high_freq: -8000", "= 0 Hz"]),
         ({"features": {"low_freq": 4000.0, "high_freq": 3000.0}}, ["config key features.high_freq: 3000 Hz is not above features.low_freq"]),
         ({"features": {"num_mel_bins": 200}}, ["config key features.num_mel_bins: 200 mel bins", "126 fit, 127 do not"]),
