@@ -172,6 +172,22 @@ def test_mel_bin_check_agrees_with_kaldi_native_fbank(sample_rate, frame_length_
     assert {theirs for _, theirs in fine.values()} == {True, False}
 
 
+@pytest.mark.parametrize(
+    "figure5, data_dir, words",
+    [
+        ({"start_s": 300.0}, None, "config key figure5.start_s: 300 s is past the end of the synthetic recordings"),
+        ({"recording": "dev_10"}, None, "config key figure5.recording: 'dev_10' is not a synthetic dev recording (dev_1 ... dev_9)"),
+        ({"recording": "train_1"}, None, "config key figure5.recording"),
+        ({"start_s": 300.0, "recording": "dev_10"}, "corpus", None),  # a real corpus: lengths unknown at load
+        ({"start_s": 299.0, "recording": "dev_9"}, None, None),
+    ],
+)
+def test_figure5_segment_is_checked_against_the_synthetic_corpus(tmp_path, figure5, data_dir, words):
+    (tmp_path / "corpus").mkdir()
+    found = semantic_problems(loaded_config(figure5=figure5, data_dir=data_dir), tmp_path)
+    assert found == [] if words is None else (len(found) == 1 and words in found[0]), found
+
+
 def test_fill_missing_adds_only_absent_keys():
     defaults = {"a": 1, "b": {"c": 2, "d": [1, 2]}, "e": {"f": 3}}
     config = {"b": {"c": 5, "d": [9]}, "g": None}

@@ -50,7 +50,12 @@ def semantic_problems(config: dict, cwd=None) -> list[str]:
     `config` has the schema's defaults filled in. Relative results_dir and data_dir
     are taken from `cwd` (default: the working directory), as Snakemake does.
     """
-    return _path_problems(config, Path.cwd() if cwd is None else Path(cwd)) + _sweep_problems(config) + _feature_problems(config["features"])
+    return (
+        _path_problems(config, Path.cwd() if cwd is None else Path(cwd))
+        + _sweep_problems(config)
+        + _feature_problems(config["features"])
+        + _synthetic_problems(config)
+    )
 
 
 def check_semantics(config: dict, cwd=None) -> None:
@@ -79,6 +84,24 @@ def _path_problems(config: dict, cwd: Path) -> list[str]:
                 f"config key results_dir: {results!r} {where} data_dir {data!r}; "
                 "the pipeline must not write into the corpus, give a folder outside it"
             )
+    return lines
+
+
+def _synthetic_problems(config: dict) -> list[str]:
+    """Figure 5's segment against the synthetic corpus, whose recordings are known from the config
+    (a real corpus's lengths are known only when its files are read)."""
+    if config["data_dir"] is not None:
+        return []
+    lines = []
+    synthetic, figure = config["synthetic"], config["figure5"]
+    if figure["start_s"] >= synthetic["duration_s"]:
+        lines.append(
+            f"config key figure5.start_s: {figure['start_s']:g} s is past the end of the synthetic recordings "
+            f"(synthetic.duration_s: {synthetic['duration_s']:g} s)"
+        )
+    dev = [f"dev_{n}" for n in range(1, synthetic["recordings"]["dev"] + 1)]
+    if figure["recording"] is not None and figure["recording"] not in dev:
+        lines.append(f"config key figure5.recording: {figure['recording']!r} is not a synthetic dev recording ({dev[0]} ... {dev[-1]})")
     return lines
 
 
