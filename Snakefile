@@ -3,10 +3,19 @@
 import sys
 from pathlib import Path
 
+import yaml
+
 from snakemake.utils import min_version, validate
 
-sys.path.insert(0, str(Path(workflow.basedir) / "src"))
-from longterm_emotion.config import check  # noqa: E402
+# Every path the workflow owns is anchored at this file's folder (not the working
+# directory), so it runs from any folder, with --directory, and as a module of another
+# workflow (`module longterm: snakefile: ".../Snakefile"`; workflow.basedir would be the
+# other workflow's folder there). Results go below results_dir, relative to the working directory.
+REPO = Path(workflow.current_basedir.get_path_or_uri(secret_free=True))
+SCHEMA = REPO / "workflow" / "schemas" / "config.schema.yaml"
+
+sys.path.insert(0, str(REPO / "src"))
+from longterm_emotion.config import check, check_semantics, fill_missing  # noqa: E402
 
 min_version("8.0")
 
@@ -14,11 +23,17 @@ min_version("8.0")
 report: "workflow/report/workflow.rst"
 
 
-configfile: "config.yaml"
+configfile: str(REPO / "config.yaml")
 
 
-check(config, "workflow/schemas/config.schema.yaml")
-validate(config, "workflow/schemas/config.schema.yaml")  # fills in the defaults
+# As a module (`config: ...` given), the configfile line above is skipped: settings the caller
+# leaves out come from this workflow's config.yaml, as they do for --configfile.
+fill_missing(config, yaml.safe_load((REPO / "config.yaml").read_text()))
+check(config, SCHEMA)
+validate(config, SCHEMA)  # fills in the defaults
+check_semantics(
+    config
+)  # values the schema cannot relate: results_dir vs data_dir, FFT and filter sizes
 
 
 include: "workflow/rules/common.smk"

@@ -66,3 +66,149 @@ def test_keys_of_the_old_layout_name_their_new_place(change, message):
                             .replace("*blstm", "{net: {}, optim: {}}"))
     change(config)
     assert problems(config, SCHEMA) == [message]
+
+
+# ---- settings the schema cannot check (semantic_problems), made at workflow load ----------------
+
+import copy  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+from longterm_emotion.config import fill_missing, semantic_problems  # noqa: E402
+
+
+def loaded_config(**sections) -> dict:
+    """config.yaml with some sections' keys replaced, as the workflow sees it after validation."""
+    config = default_config()
+    for section, values in sections.items():
+        if isinstance(values, dict):
+            config[section].update(values)
+        else:
+            config[section] = values
+    return config
+
+
+def test_shipped_config_has_no_semantic_problems(tmp_path):
+    assert semantic_problems(default_config(), tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    "results_dir, data_dir, words",
+    [
+        ("", None, "config key results_dir: empty"),
+        ("   ", None, "config key results_dir: empty"),
+        ("/", None, "config key results_dir: '/' is the file-system root"),
+        ("/..", None, "is the file-system root"),
+        ("corpus", "corpus", "config key results_dir: 'corpus' is data_dir 'corpus'"),
+        ("corpus/out", "corpus", "config key results_dir: 'corpus/out' is inside data_dir 'corpus'"),
+        ("out", "", "config key data_dir: empty"),
+    ],
+)
+def test_results_dir_problems_name_the_key(tmp_path, results_dir, data_dir, words):
+    (tmp_path / "corpus").mkdir()
+    found = semantic_problems(loaded_config(results_dir=results_dir, data_dir=data_dir), tmp_path)
+    assert len(found) == 1 and words in found[0], found
+
+
+def test_results_dir_next_to_the_corpus_or_holding_it_is_fine(tmp_path):
+    (tmp_path / "corpus").mkdir()
+    for results_dir in ("results", "corpus_results", ".", str(tmp_path / "results")):
+        assert semantic_problems(loaded_config(results_dir=results_dir, data_dir="corpus"), tmp_path) == [], results_dir
+
+
+def test_results_dir_reaching_into_the_corpus_through_a_link_is_caught(tmp_path):
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "corpus")
+    found = semantic_problems(loaded_config(results_dir="link/results", data_dir=str(tmp_path / "corpus")), tmp_path)
+    assert len(found) == 1 and "is inside data_dir" in found[0], found
+
+
+@pytest.mark.parametrize("fft_size, ok", [(64, False), (65, True), (2, False)])
+def test_sweep_fft_size_must_exceed_the_longest_filter(tmp_path, fft_size, ok):
+    found = semantic_problems(loaded_config(sweep={"filter_lengths": [2, 64], "fft_size": fft_size}), tmp_path)
+    assert (found == []) == ok, found
+    if not ok:
+        assert found[0].startswith(f"config key sweep.fft_size: {fft_size} must exceed"), found
+
+
+@pytest.mark.parametrize(
+    "features, key",
+    [
+        ({"low_freq": 8000.0}, "features.low_freq"),
+        ({"low_freq": 9000.0, "high_freq": 0.0}, "features.low_freq"),
+        ({"high_freq": 8000.5}, "features.high_freq"),
+        ({"high_freq": -8000.0}, "features.high_freq"),  # offset from Nyquist down to 0 Hz
+        ({"low_freq": 4000.0, "high_freq": 4000.0}, "features.high_freq"),  # crossed
+        ({"low_freq": 4000.0, "high_freq": -4500.0}, "features.high_freq"),  # 3500 Hz, below low_freq
+        ({"sample_rate": 8000, "high_freq": 7000.0}, "features.high_freq"),  # Nyquist moves with the rate
+        ({"num_mel_bins": 2}, "features.num_mel_bins"),
+        ({"num_mel_bins": 127}, "features.num_mel_bins"),
+        ({"frame_length_ms": 0.1}, "features.frame_length_ms"),
+        ({"frame_shift_ms": 0.01}, "features.frame_shift_ms"),
+    ],
+)
+def test_bad_filterbank_settings_name_their_key(tmp_path, features, key):
+    found = semantic_problems(loaded_config(features=features), tmp_path)
+    assert len(found) == 1 and found[0].startswith(f"config key {key}: "), found
+
+
+@pytest.mark.parametrize(
+    "features",
+    [{"low_freq": 0.0}, {"high_freq": 8000.0}, {"high_freq": -400.0}, {"num_mel_bins": 126}, {"num_mel_bins": 3}],
+)
+def test_good_filterbank_settings_pass(tmp_path, features):
+    assert semantic_problems(loaded_config(features=features), tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    "sample_rate, frame_length_ms, low_freq, high_freq, most_bins",
+    [(16000, 25.0, 20.0, 0.0, 200), (8000, 25.0, 0.0, -400.0, 200), (16000, 10.0, 100.0, 4000.0, 200),
+     (44100, 25.0, 20.0, 0.0, 600)],
+)
+def test_mel_bin_check_agrees_with_kaldi_native_fbank(sample_rate, frame_length_ms, low_freq, high_freq, most_bins, tmp_path):
+    """The load-time check accepts exactly the bin counts the extractor accepts: on a coarse grid
+    from 3 up, and at every count around the first one the extractor refuses."""
+    from longterm_emotion.data.features import compute_fbank
+
+    silence = np.zeros(sample_rate // 50, dtype=np.float32)
+
+    def verdicts(bins: int) -> tuple[bool, bool]:
+        features = {"sample_rate": sample_rate, "frame_length_ms": frame_length_ms, "low_freq": low_freq,
+                    "high_freq": high_freq, "num_mel_bins": bins}
+        config = loaded_config(features=features)
+        ours = not semantic_problems(config, tmp_path)
+        try:
+            compute_fbank(silence, config["features"])
+            return ours, True
+        except ValueError as error:
+            assert "num_mel_bins too large" in str(error)
+            return ours, False
+
+    coarse = {bins: verdicts(bins) for bins in range(3, most_bins + 1, 10)}
+    refused = [bins for bins, (_, theirs) in coarse.items() if not theirs]
+    assert refused, "the grid must reach the limit"
+    fine = {bins: verdicts(bins) for bins in range(refused[0] - 12, refused[0] + 3)}
+    assert {b: v for b, v in {**coarse, **fine}.items() if v[0] != v[1]} == {}
+    assert {theirs for _, theirs in fine.values()} == {True, False}
+
+
+@pytest.mark.parametrize(
+    "figure5, data_dir, words",
+    [
+        ({"start_s": 300.0}, None, "config key figure5.start_s: 300 s is past the end of the synthetic recordings"),
+        ({"recording": "dev_10"}, None, "config key figure5.recording: 'dev_10' is not a synthetic dev recording (dev_1 ... dev_9)"),
+        ({"recording": "train_1"}, None, "config key figure5.recording"),
+        ({"start_s": 300.0, "recording": "dev_10"}, "corpus", None),  # a real corpus: lengths unknown at load
+        ({"start_s": 299.0, "recording": "dev_9"}, None, None),
+    ],
+)
+def test_figure5_segment_is_checked_against_the_synthetic_corpus(tmp_path, figure5, data_dir, words):
+    (tmp_path / "corpus").mkdir()
+    found = semantic_problems(loaded_config(figure5=figure5, data_dir=data_dir), tmp_path)
+    assert found == [] if words is None else (len(found) == 1 and words in found[0]), found
+
+
+def test_fill_missing_adds_only_absent_keys():
+    defaults = {"a": 1, "b": {"c": 2, "d": [1, 2]}, "e": {"f": 3}}
+    config = {"b": {"c": 5, "d": [9]}, "g": None}
+    assert fill_missing(copy.deepcopy(config), defaults) == {"a": 1, "b": {"c": 5, "d": [9]}, "e": {"f": 3}, "g": None}

@@ -68,3 +68,144 @@ def check(config: dict, schema_path) -> None:
     found = problems(config, schema_path)
     if found:
         raise ConfigError("invalid configuration:\n  " + "\n  ".join(found))
+
+
+def fill_missing(config: dict, defaults: dict) -> dict:
+    """Add, in place, every key of `defaults` that `config` lacks, recursing into dicts
+    (lists and values given in `config` are kept whole). Returns `config`."""
+    for key, value in defaults.items():
+        if key not in config:
+            config[key] = value
+        elif isinstance(config[key], dict) and isinstance(value, dict):
+            fill_missing(config[key], value)
+    return config
+
+
+def semantic_problems(config: dict, cwd=None) -> list[str]:
+    """One line per setting that passes the schema but would fail (or do harm) once jobs run.
+
+    `config` has the schema's defaults filled in. Relative results_dir and data_dir
+    are taken from `cwd` (default: the working directory), as Snakemake does.
+    """
+    return (
+        _path_problems(config, Path.cwd() if cwd is None else Path(cwd))
+        + _sweep_problems(config)
+        + _feature_problems(config["features"])
+        + _synthetic_problems(config)
+    )
+
+
+def check_semantics(config: dict, cwd=None) -> None:
+    """Raise ConfigError listing every problem found by semantic_problems, before any job runs."""
+    found = semantic_problems(config, cwd)
+    if found:
+        raise ConfigError("invalid configuration:\n  " + "\n  ".join(found))
+
+
+def _path_problems(config: dict, cwd: Path) -> list[str]:
+    lines = []
+    results, data = config["results_dir"], config["data_dir"]
+    if data is not None and not data.strip():
+        lines.append("config key data_dir: empty; set a RECOLA release folder, or null for the synthetic corpus")
+        data = None
+    if not results.strip():
+        return lines + ["config key results_dir: empty; outputs would go to the file-system root ('/corpus', '/features', ...)"]
+    results_path = (cwd / results).resolve()
+    if results_path == Path(results_path.anchor):
+        return lines + [f"config key results_dir: {results!r} is the file-system root; give a folder of its own"]
+    if data is not None:
+        data_path = (cwd / data).resolve()
+        if results_path == data_path or data_path in results_path.parents:
+            where = "is" if results_path == data_path else "is inside"
+            lines.append(
+                f"config key results_dir: {results!r} {where} data_dir {data!r}; "
+                "the pipeline must not write into the corpus, give a folder outside it"
+            )
+    return lines
+
+
+def _synthetic_problems(config: dict) -> list[str]:
+    """Figure 5's segment against the synthetic corpus, whose recordings are known from the config
+    (a real corpus's lengths are known only when its files are read)."""
+    if config["data_dir"] is not None:
+        return []
+    lines = []
+    synthetic, figure = config["synthetic"], config["figure5"]
+    if figure["start_s"] >= synthetic["duration_s"]:
+        lines.append(
+            f"config key figure5.start_s: {figure['start_s']:g} s is past the end of the synthetic recordings "
+            f"(synthetic.duration_s: {synthetic['duration_s']:g} s)"
+        )
+    dev = [f"dev_{n}" for n in range(1, synthetic["recordings"]["dev"] + 1)]
+    if figure["recording"] is not None and figure["recording"] not in dev:
+        lines.append(f"config key figure5.recording: {figure['recording']!r} is not a synthetic dev recording ({dev[0]} ... {dev[-1]})")
+    return lines
+
+
+def _sweep_problems(config: dict) -> list[str]:
+    sweep = config["sweep"]
+    longest = max(sweep["filter_lengths"])
+    if sweep["fft_size"] <= longest:
+        return [
+            f"config key sweep.fft_size: {sweep['fft_size']} must exceed the longest of sweep.filter_lengths "
+            f"({longest}); the filter is applied by FFT blocks of fft_size - L + 1 frames"
+        ]
+    return []
+
+
+def _feature_problems(features: dict) -> list[str]:
+    """kaldi-native-fbank's own checks (MelBanks::InitKaldiMelBanks, FrameExtractionOptions), made at load time."""
+    rate = float(features["sample_rate"])
+    window = int(rate * 0.001 * features["frame_length_ms"])  # Kaldi truncates, as here
+    shift = int(rate * 0.001 * features["frame_shift_ms"])
+    lines = []
+    if window < 2:
+        lines.append(f"config key features.frame_length_ms: {features['frame_length_ms']} ms is {window} samples at features.sample_rate {rate:g} Hz; need at least 2")
+    if shift < 1:
+        lines.append(f"config key features.frame_shift_ms: {features['frame_shift_ms']} ms is less than one sample at features.sample_rate {rate:g} Hz")
+    nyquist = rate / 2
+    low, high = float(features["low_freq"]), float(features["high_freq"])
+    effective_high = high if high > 0 else nyquist + high  # Kaldi convention: <= 0 is an offset from Nyquist
+    if not 0 <= low < nyquist:
+        lines.append(f"config key features.low_freq: {low:g} Hz is outside [0, {nyquist:g}) Hz (Nyquist frequency of features.sample_rate {rate:g} Hz)")
+    if not 0 < effective_high <= nyquist:
+        shown = f"{high:g} Hz" if high > 0 else f"{high:g} (Nyquist {nyquist:g} Hz {high:+g} Hz = {effective_high:g} Hz)"
+        lines.append(f"config key features.high_freq: {shown} is outside (0, {nyquist:g}] Hz; values <= 0 are offsets from Nyquist")
+    elif 0 <= low < nyquist and effective_high <= low:
+        lines.append(f"config key features.high_freq: {effective_high:g} Hz is not above features.low_freq ({low:g} Hz)")
+    bins = int(features["num_mel_bins"])
+    if bins < 3:
+        lines.append(f"config key features.num_mel_bins: {bins}; kaldi-native-fbank needs at least 3")
+    if lines:
+        return lines
+    padded = 1 << (window - 1).bit_length()  # round_to_power_of_two, kaldi-native-fbank's default
+    if not mel_bins_fit(bins, rate, padded, low, effective_high):
+        fits, fails = 2, bins  # bisect for a count that fits and the next that does not
+        while fails - fits > 1:
+            middle = (fits + fails) // 2
+            fits, fails = (middle, fails) if mel_bins_fit(middle, rate, padded, low, effective_high) else (fits, middle)
+        lines.append(
+            f"config key features.num_mel_bins: {bins} mel bins between {low:g} and {effective_high:g} Hz leave some bin "
+            f"without an FFT bin (window of {window} samples padded to {padded}: {padded // 2} FFT bins); "
+            + (f"{fits} fit, {fits + 1} do not" if fits >= 3 else "fewer than 3 fit")
+        )
+    return lines
+
+
+def mel_bins_fit(num_bins: int, sample_rate: float, padded_window: int, low_freq: float, high_freq: float) -> bool:
+    """Whether every Kaldi mel triangle holds at least one FFT bin centre (kaldi-native-fbank's
+    "You may have set num_mel_bins too large" check), computed in float32 as it does."""
+    import numpy as np
+
+    f32 = np.float32
+
+    def mel(freq):
+        return f32(1127.0) * np.log(f32(1.0) + np.asarray(freq, dtype=f32) / f32(700.0))
+
+    mel_low, mel_high = mel(low_freq), mel(high_freq)
+    delta = (mel_high - mel_low) / f32(num_bins + 1)
+    index = np.arange(num_bins, dtype=f32)
+    left, right = mel_low + index * delta, mel_low + (index + f32(2)) * delta
+    centres = mel(f32(f32(sample_rate) / f32(padded_window)) * np.arange(padded_window // 2, dtype=f32))
+    inside = (centres[None, :] > left[:, None]) & (centres[None, :] < right[:, None])
+    return bool(inside.any(axis=1).all())

@@ -3,6 +3,7 @@ from pathlib import Path
 from snakemake.exceptions import WorkflowError
 
 from longterm_emotion import constants
+from longterm_emotion.data import index as corpus_index
 
 PARTITIONS = list(constants.PARTITIONS)
 NETWORKS = list(constants.NETWORKS)
@@ -10,17 +11,28 @@ TABLE_METHODS = list(constants.TABLE_METHODS)
 DIMENSIONS = config["dimensions"]
 RESULTS = config["results_dir"]
 FEATURES = f"{RESULTS}/features"
-SYNTHETIC = config["data_dir"] is None
+MANIFEST = config["manifest"]
+SYNTHETIC = config["data_dir"] is None and MANIFEST is None
 CORPUS = f"{RESULTS}/corpus" if SYNTHETIC else config["data_dir"]
+# Where the features read the recordings from: an AVEC 2016-layout folder or a manifest CSV.
+CORPUS_SOURCE = {"manifest": MANIFEST} if MANIFEST else {"data_dir": CORPUS}
 LABEL_RATE = constants.label_rate(
     config["features"]["stack"], config["features"]["frame_shift_ms"]
 )
 
-if not SYNTHETIC and not Path(CORPUS).is_dir():
+if MANIFEST and config["data_dir"] is not None:
+    raise WorkflowError(
+        "config keys data_dir and manifest: set one of them (or neither, for the synthetic corpus)"
+    )
+if MANIFEST and not Path(MANIFEST).is_file():
+    raise WorkflowError(
+        f"config key manifest: {MANIFEST!r} does not exist (or is not a file)"
+    )
+if not SYNTHETIC and not MANIFEST and not Path(CORPUS).is_dir():
     raise WorkflowError(
         f"config key data_dir: {CORPUS!r} does not exist (or is not a folder)"
     )
-if not SYNTHETIC and not Path(CORPUS, "recordings_audio").is_dir():
+if not SYNTHETIC and not MANIFEST and not Path(CORPUS, "recordings_audio").is_dir():
     raise WorkflowError(
         f"config key data_dir: {CORPUS!r} is not a RECOLA AVEC 2016 release "
         "(no recordings_audio/ folder there); set data_dir: null for the synthetic corpus"
@@ -113,3 +125,19 @@ def figure5_predictions():
 def sweep_settings():
     """The sweep section without its list of lengths: adding a length must not rerun the others."""
     return {k: v for k, v in config["sweep"].items() if k != "filter_lengths"}
+
+
+def corpus_files(wildcards):
+    """Input of a partition's features: every corpus file they read (audio, labels, the manifest),
+    so that an edited, added, removed or renamed file reruns that partition and what depends on it,
+    and shows in `--list-changes input`. The synthetic corpus is made by rule synthetic_corpus, so
+    its files are unknown before the run: its folder is the input (a directory output, rebuilt
+    whole when the synthetic settings change, and not meant to be edited by hand)."""
+    if SYNTHETIC:
+        return [CORPUS]
+    return [
+        str(path)
+        for path in corpus_index.partition_files(
+            wildcards.partition, DIMENSIONS, **CORPUS_SOURCE
+        )
+    ]

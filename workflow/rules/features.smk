@@ -1,6 +1,6 @@
 rule extract_features:
     input:
-        corpus=CORPUS,
+        corpus=corpus_files,
     output:
         fbank_ark=f"{FEATURES}/{{partition}}/fbank.ark",
         fbank_scp=f"{FEATURES}/{{partition}}/fbank.scp",
@@ -19,6 +19,7 @@ rule extract_features:
         mem_mb=3000,
         runtime=30,
     params:
+        corpus_source=CORPUS_SOURCE,
         features=config["features"],
         dimensions=DIMENSIONS,
         out_dir=folder_of("labels"),

@@ -10,7 +10,7 @@ with logged(snakemake.log[0]):
     sources = index.index_partition(
         snakemake.wildcards.partition,
         snakemake.params.dimensions,
-        data_dir=snakemake.input.corpus,
+        **snakemake.params.corpus_source,
     )
     extract_partition(
         sources,
