@@ -27,7 +27,7 @@ import pytest
 import yaml
 
 from longterm_emotion.data.synthetic import write_corpus
-from test_workflow import Result, dry_run_jobs
+from snakemake_runner import Result, dry_run_jobs
 
 REPO = Path(__file__).resolve().parents[1]
 SNAKEFILE = REPO / "Snakefile"
