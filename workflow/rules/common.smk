@@ -2,6 +2,8 @@ from pathlib import Path
 
 from snakemake.exceptions import WorkflowError
 
+from longterm_emotion.data.corpus import display_name
+
 PARTITIONS = ["train", "dev", "test"]
 RESULTS = config["results_dir"]
 SYNTHETIC = config["data_dir"] is None
@@ -17,10 +19,8 @@ if not SYNTHETIC and not Path(CORPUS, "recordings_audio").is_dir():
 
 
 def corpus_name():
-    """Name printed on figures and tables, so corpora are never mixed up."""
-    if config["corpus_name"]:
-        return config["corpus_name"]
-    return "synthetic RECOLA-layout corpus" if SYNTHETIC else f"RECOLA ({config['data_dir']})"
+    """Name printed on figures and tables, so corpora are never mixed up (no path of this machine)."""
+    return display_name(config["data_dir"], config["corpus_name"])
 
 # Label frames per second implied by stacking (25 Hz: 4 frames of 10 ms).
 LABEL_RATE = 1000.0 / (config["features"]["stack"] * config["features"]["frame_shift_ms"])

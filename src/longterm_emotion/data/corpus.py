@@ -26,6 +26,26 @@ CENTRED_DIR = "ratings_individual_centred"
 
 _RECORDING = re.compile(r"^(train|dev|test)_(\d+)$")
 
+# The name figures and tables give the built-in corpus.
+SYNTHETIC_NAME = "synthetic RECOLA-layout corpus"
+
+
+def display_name(data_dir: str | Path | None, corpus_name: str | None = None) -> str:
+    """The corpus's name on figures and tables: ``corpus_name`` when given, otherwise what is known.
+
+    The synthetic corpus (``data_dir`` None) is named as such; a corpus read from
+    ``data_dir`` is named by its folder only, e.g. "AVEC 2016-layout corpus 'AVEC2016'"
+    (the layout is all the reader checks, so it is not called RECOLA, and no path of
+    the user's machine is printed).
+    """
+    if corpus_name:
+        return corpus_name
+    if data_dir is None:
+        return SYNTHETIC_NAME
+    path = Path(data_dir)
+    folder = path.name if path.name not in ("", "..") else path.resolve().name  # ".", "..", "a/.."
+    return f"AVEC 2016-layout corpus '{folder}'" if folder else "AVEC 2016-layout corpus"
+
 
 def list_recordings(corpus_dir, partition: str) -> list[str]:
     """Recording ids of a partition (e.g. train_1 ... train_9), in numeric order."""
