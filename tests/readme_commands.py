@@ -39,7 +39,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 README = REPO / "README.md"
 TINY = REPO / "tests" / "configs" / "tiny.yaml"
-# An inline code span is a command when its first word is one of these (or a path to a .sh/.py file).
+# An inline code span is a command when its first word is one of these, or a path to a .sh script
+# (a .py file is run by `python ...`; a bare `tests/x.py` is a file named in prose).
 PROGRAMS = {"snakemake", "python", "python3", "pip", "pip3", "time", "bash", "sh", "conda", "mamba",
             "longterm-emotion", "apt-get", "git", "pytest"}
 
@@ -152,7 +153,7 @@ def inline_commands(text: str) -> list[tuple[int, str]]:
     for match in re.finditer(r"(?<!`)`([^`]+)`(?!`)", prose):
         span = " ".join(match.group(1).split())
         first = span.split(" ", 1)[0]
-        if first in PROGRAMS or re.fullmatch(r"(?:\./|[\w.-]+/)[\w./-]*\.(?:sh|py)", first):
+        if first in PROGRAMS or re.fullmatch(r"(?:\./|[\w.-]+/)[\w./-]*\.sh", first):
             found.append((prose.count("\n", 0, match.start()) + 1, span))
     return found
 
