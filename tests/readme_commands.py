@@ -19,6 +19,11 @@ How a kind is tested (`how`):
   elsewhere  cannot run inside this test; `reason` says why and what covers it instead.
 `subs` maps README text to its stand-in here; in the stand-in, {tiny} is the tiny run's results
 folder, {release} a copy of the tiny corpus in the AVEC 2016 release layout, {tmp} a fresh folder.
+For example, a README line `longterm-emotion predict results/train/dilated/arousal --audio
+/data/AVEC2016/recordings_audio/dev_1.wav` needs the line
+    Kind("predict", r"longterm-emotion predict .*", "command",
+         subs={"results/": "{tiny}/", "/data/AVEC2016": "{release}"}),
+and a `snakemake -n --configfile config/paper.yaml` needs none (the kind "dry run" matches it).
 
 This module needs only the standard library.
 """

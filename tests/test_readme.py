@@ -112,7 +112,8 @@ def test_install_is_requirements_alone_and_pinned(readme_env):
 
 def check_report(results: Path, output: str):
     html = (results / "report.html").read_text(errors="replace")
-    for words in ("Figure 1 (paper Section 4)", "Figure 5 (paper Section 6.2)", "Tables 1 and 2", "summary.md"):
+    for words in ("Figure 1 (paper Section 4)", "Figure 4 (paper Section 5.2)", "Figure 5 (paper Section 6.2)",
+                  "Tables 1 and 2", "figure1_filter_length.png", "summary.md"):
         assert words in html, words
 
 
