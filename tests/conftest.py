@@ -1,15 +1,25 @@
-"""Shared fixtures: the config's feature settings and one small synthetic corpus with features."""
+"""Shared fixtures: the config's feature settings, one small synthetic corpus with features, the
+README's environment (requirements.txt alone), and the session's tiny run of the whole workflow
+in it, with a copy of its corpus in the AVEC 2016 release layout."""
 
+import struct
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 import yaml
+from scipy.io import wavfile
+from scipy.signal import resample_poly
 
 from longterm_emotion import constants
 from longterm_emotion.data import corpus
 from longterm_emotion.data import features
 from longterm_emotion.data import synthetic
+
+import readme_commands as readme
 
 ROOT = Path(__file__).resolve().parents[1]
 DIMENSIONS = list(constants.DIMENSIONS)
@@ -52,13 +62,63 @@ def deterministic_single_thread():
     torch.set_num_threads(previous[1])
 
 
-@pytest.fixture(scope="session")
-def tiny_run(tmp_path_factory):
-    """The whole DAG on the tiny synthetic config (tests/configs/tiny.yaml), once per session: (results, Result)."""
-    from snakemake_runner import snakemake
+# ---- the README environment and the tiny run -------------------------------------------------
 
+
+def write_wav_24bit(path: Path, rate: int, samples: np.ndarray) -> None:
+    """24-bit PCM WAV (scipy cannot write it); samples float in [-1, 1), shape (n, channels)."""
+    ints = np.clip(np.round(samples * 2**23), -(2**23), 2**23 - 1).astype("<i4")
+    data = ints.view(np.uint8).reshape(-1, 4)[:, :3].tobytes()
+    channels = samples.shape[1]
+    fmt = struct.pack("<HHIIHH", 1, channels, rate, rate * channels * 3, channels * 3, 24)
+    body = b"WAVE" + b"fmt " + struct.pack("<I", len(fmt)) + fmt + b"data" + struct.pack("<I", len(data)) + data
+    path.write_bytes(b"RIFF" + struct.pack("<I", len(body)) + body)
+
+
+def quote_instance_names(text: str, recording: str) -> str:
+    """ARFF as some releases have it: quoted instance names, a comment line."""
+    text = text.replace(f"\n{recording},", f"\n'{recording}',")
+    return "% gold standard, AVEC 2016\n" + text
+
+
+@dataclass
+class Run:
+    command: str
+    returncode: int
+    output: str  # stdout and stderr together
+
+    def tail(self, lines: int = 80) -> str:
+        return "\n".join(self.output.splitlines()[-lines:])
+
+
+@pytest.fixture(scope="session")
+def readme_env(tmp_path_factory) -> Path:
+    """A virtual environment made by the README's install alone (requirements.txt, no test packages).
+
+    Built once at $README_VENV (.ci/run sets it to a fresh folder) or .venv-readme in the
+    repository, and reused while the install steps, requirements.txt and pyproject.toml stay the
+    same (tests/readme_commands.py build_env); the build's seconds are printed.
+    """
+    started = time.perf_counter()
+    path = readme.build_env(readme.env_path(), log=tmp_path_factory.mktemp("readme_env") / "install.log")
+    print(f"\nREADME environment {path}: ready in {time.perf_counter() - started:.0f} s")
+    return path
+
+
+def readme_run_command() -> str:
+    """The README's command that runs the whole pipeline (the first step of kind tiny_run)."""
+    return next(s.text for s in readme.readme_steps() if (k := readme.classify(s)) and k.how == "tiny_run")
+
+
+@pytest.fixture(scope="session")
+def tiny_run(tmp_path_factory, readme_env):
+    """The whole DAG on the tiny synthetic config, once per session: the README's run command
+    (`snakemake --cores all`) rewritten to tests/configs/tiny.yaml and a tmp results_dir, run from
+    the repository root in the README's environment, as a user runs it."""
     results = tmp_path_factory.mktemp("tiny") / "results"
-    return results, snakemake(results_dir=results, options=["--cores", "2"])
+    command = readme.rewrite_snakemake(readme_run_command(), results, {})
+    proc = readme.run_in_env(readme_env, command, timeout=1800)
+    return results, Run(command, proc.returncode, proc.stdout)
 
 
 @pytest.fixture(scope="session")
@@ -67,3 +127,34 @@ def tiny(tiny_run):
     results, result = tiny_run
     assert result.returncode == 0, result.tail()
     return results
+
+
+@pytest.fixture(scope="session")
+def real_shape_corpus(tiny, tmp_path_factory):
+    """A corpus in the AVEC 2016 release layout built from the synthetic one: 44.1 kHz stereo
+    audio (24-bit train, 16-bit dev/test), some ARFFs with quoted names, no test gold standard."""
+    source = tiny / "corpus"
+    root = tmp_path_factory.mktemp("real") / "AVEC2016"
+    (root / "recordings_audio").mkdir(parents=True)
+    for folder in ("features_audio", "recordings_video", "recordings_physio"):
+        (root / folder).mkdir()
+    for wav in sorted((source / "recordings_audio").glob("*.wav")):
+        rate, data = wavfile.read(wav)
+        assert data.dtype == np.int16 and data.ndim == 1
+        x = resample_poly(data / 32768.0, 441, rate // 100)
+        stereo = np.clip(np.stack([x, 0.9 * x], axis=1), -1.0, 1.0 - 2**-15)
+        if wav.stem.startswith("train"):
+            write_wav_24bit(root / "recordings_audio" / wav.name, 44100, stereo)
+        else:
+            wavfile.write(root / "recordings_audio" / wav.name, 44100, np.round(stereo * 32767).astype(np.int16))
+    for folder in ("ratings_gold_standard", "ratings_individual", "ratings_individual_centred"):
+        for path in sorted((source / folder).glob("*/*")):
+            if path.stem.startswith("test") and folder == "ratings_gold_standard":
+                continue  # the public release has no test gold standard
+            target = root / folder / path.parent.name / path.name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            text = path.read_text()
+            if path.suffix == ".arff" and path.stem in ("train_1", "dev_2"):
+                text = quote_instance_names(text, path.stem)
+            target.write_text(text)
+    return root

@@ -321,3 +321,30 @@ def test_corpus_files_lists_every_file_the_partition_reads(tmp_path):
     ]
     assert corpus.corpus_files(root, "test", ["arousal", "valence"]) == []
     assert corpus.corpus_files(tmp_path / "absent", "dev", ["arousal"]) == []
+
+
+# ---- the corpus's name on figures and tables ------------------------------------------------
+
+
+def test_display_name_synthetic_and_override():
+    assert corpus.display_name(None) == "synthetic RECOLA-layout corpus"
+    assert corpus.display_name(None, "my corpus") == "my corpus"
+    assert corpus.display_name("/data/AVEC2016", "RECOLA (AVEC 2016 release)") == "RECOLA (AVEC 2016 release)"
+
+
+@pytest.mark.parametrize("data_dir, folder", [
+    ("/home/alice/corpora/AVEC2016", "AVEC2016"),
+    ("/home/alice/corpora/AVEC2016/", "AVEC2016"),
+    ("relative/RECOLA-2016", "RECOLA-2016"),
+])
+def test_display_name_of_a_folder_names_the_folder_not_the_path(data_dir, folder):
+    name = corpus.display_name(data_dir)
+    assert name == f"AVEC 2016-layout corpus '{folder}'"
+    assert "/" not in name and "home" not in name and "RECOLA (" not in name
+
+
+@pytest.mark.parametrize("relative", [".", "..", "sub/.."])
+def test_display_name_of_dot_folders_is_the_real_folder(tmp_path, monkeypatch, relative):
+    (tmp_path / "MyCorpus" / "sub").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "MyCorpus" / ("sub" if relative == ".." else ""))
+    assert corpus.display_name(relative) == "AVEC 2016-layout corpus 'MyCorpus'"

@@ -209,7 +209,7 @@ def test_plot_downsampling_writes_labelled_png(corpus, tmp_path):
     _assert_png_with_labels(path, fig, "synthetic RECOLA-layout corpus")
     ax = fig.axes[0]
     assert list(ax.get_xticks()) == [2, 8, 64]
-    assert any("0.95" in t.get_text() for t in ax.get_legend().get_texts())
+    assert any("0.95" in t.get_text() for t in fig.legends[0].get_texts())
 
 
 def test_plot_spectrum_writes_labelled_png(tmp_path):
@@ -218,7 +218,7 @@ def test_plot_spectrum_writes_labelled_png(tmp_path):
     fig = plots.plot_spectrum({"arousal": freqs}, {"arousal": cumshare}, path, "RECOLA")
     _assert_png_with_labels(path, fig, "RECOLA")
     assert "Hz" in fig.axes[0].get_xlabel()
-    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
     assert "arousal: 94.1% of power below 1 Hz" in legend
 
 

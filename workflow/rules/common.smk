@@ -4,6 +4,7 @@ from snakemake.exceptions import WorkflowError
 
 from longterm_emotion import constants
 from longterm_emotion.data import index as corpus_index
+from longterm_emotion.data.corpus import display_name
 
 PARTITIONS = list(constants.PARTITIONS)
 NETWORKS = list(constants.NETWORKS)
@@ -47,12 +48,8 @@ wildcard_constraints:
 
 
 def corpus_name():
-    """Name printed on figures and tables, so corpora are never mixed up."""
-    if config["corpus_name"]:
-        return config["corpus_name"]
-    if SYNTHETIC:
-        return "synthetic RECOLA-layout corpus"
-    return f"RECOLA ({config['data_dir']})"
+    """Name printed on figures and tables, so corpora are never mixed up (no path of this machine)."""
+    return display_name(config["data_dir"], config["corpus_name"], manifest=MANIFEST)
 
 
 def _first(files):

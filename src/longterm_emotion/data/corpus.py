@@ -28,6 +28,28 @@ CENTRED_DIR = "ratings_individual_centred"
 _RECORDING = re.compile(r"^(train|dev|test)_(\d+)$")
 _ATTRIBUTE = re.compile(r"""^@attribute\s+(?:'([^']*)'|"([^"]*)"|(\S+))\s+\S""", re.IGNORECASE)
 
+# The name figures and tables give the built-in corpus.
+SYNTHETIC_NAME = "synthetic RECOLA-layout corpus"
+
+
+def display_name(data_dir: str | Path | None, corpus_name: str | None = None, manifest: str | Path | None = None) -> str:
+    """The corpus's name on figures and tables: ``corpus_name`` when given, otherwise what is known.
+
+    The synthetic corpus (``data_dir`` None) is named as such; a corpus read from
+    ``data_dir`` is named by its folder only, e.g. "AVEC 2016-layout corpus 'AVEC2016'"
+    (the layout is all the reader checks, so it is not called RECOLA, and no path of
+    the user's machine is printed); a corpus listed in a manifest is named by the manifest's file name.
+    """
+    if corpus_name:
+        return corpus_name
+    if manifest:
+        return f"corpus of manifest '{Path(manifest).name}'"
+    if data_dir is None:
+        return SYNTHETIC_NAME
+    path = Path(data_dir)
+    folder = path.name if path.name not in ("", "..") else path.resolve().name  # ".", "..", "a/.."
+    return f"AVEC 2016-layout corpus '{folder}'" if folder else "AVEC 2016-layout corpus"
+
 
 def _matching_files(folder: Path, partition: str, suffix: str) -> list[Path]:
     """Entries `{partition}_N{suffix}` of folder, the extension in any case, in numeric order."""

@@ -1,7 +1,8 @@
 """Figures of the pipeline (matplotlib, Agg backend, nothing shown on screen).
 
-Every figure names its corpus (``corpus_name``), labels every axis with units
-and is written by ``_finish`` (png or pdf by suffix, 150 dpi, figure closed).
+Every figure names its corpus (``corpus_name``), labels every axis with units,
+puts its legend below the axes, never on the data (``_legend_below``), and is
+written by ``_finish`` (png or pdf by suffix, 150 dpi, figure closed).
 Public plot functions return the closed Figure so callers and tests can
 inspect its axes.
 """
@@ -29,11 +30,20 @@ def _color(dimension: str, i: int) -> str:
     return DIMENSION_COLORS.get(dimension, f"C{i % 10}")
 
 
-def _new_axes(figsize=(6.4, 4.2)):
-    """A figure with one axes and a light grid, the common style of the pipeline."""
-    fig, ax = plt.subplots(figsize=figsize)
+def _new_axes(figsize=(6.4, 4.8)):
+    """A figure with one axes and a light grid, the common style of the pipeline (constrained layout,
+    which makes room for a legend outside the axes)."""
+    fig, ax = plt.subplots(figsize=figsize, layout="constrained")
     ax.grid(True, which="major", alpha=0.3)
     return fig, ax
+
+
+def _legend_below(fig, ax, ncol: int = 2):
+    """One legend for the figure, centred below the axes (outside every axes, so it hides no data),
+    with the entries of ``ax``; returns it."""
+    handles, labels = ax.get_legend_handles_labels()
+    return fig.legend(handles, labels, loc="outside lower center", ncol=ncol, fontsize="small", frameon=False,
+                      columnspacing=1.2, handlelength=1.8)
 
 
 def _finish(fig, path) -> Path:
@@ -42,7 +52,8 @@ def _finish(fig, path) -> Path:
     if path.suffix.lower() not in {".png", ".pdf"}:
         raise ValueError(f"figure path must end in .png or .pdf, got {path}")
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.tight_layout()
+    if fig.get_layout_engine() is None:
+        fig.tight_layout()
     fig.savefig(path, dpi=DPI)
     plt.close(fig)
     return path
@@ -60,11 +71,11 @@ def plot_downsampling(table: pd.DataFrame, path, corpus_name: str):
         rows = rows.sort_values("factor")
         color = _color(dimension, i)
         ax.plot(rows["factor"], rows["ccc_mean"], "o-", color=color,
-                label=f"{dimension}: mean over {rows['n_recordings'].iloc[0]} recordings")
+                label=f"{dimension}: mean of {rows['n_recordings'].iloc[0]} recordings")
         ax.fill_between(rows["factor"], rows["ccc_min"], rows["ccc_max"], color=color,
-                        alpha=0.2, label=f"{dimension}: min-max over recordings")
+                        alpha=0.2, label=f"{dimension}: min-max")
     ax.axhline(1 - PAPER_MAX_CCC_LOSS, color="k", linestyle="--", linewidth=1,
-               label=f"CCC {1 - PAPER_MAX_CCC_LOSS:g} ({PAPER_MAX_CCC_LOSS:.0%} loss, paper's threshold)")
+               label=f"CCC {1 - PAPER_MAX_CCC_LOSS:g} (paper's\n{PAPER_MAX_CCC_LOSS:.0%} loss threshold)")
     factors = np.sort(table["factor"].unique())
     ax.set_xscale("log", base=2)
     ax.set_xticks(factors, [str(f) for f in factors])
@@ -73,7 +84,7 @@ def plot_downsampling(table: pd.DataFrame, path, corpus_name: str):
     ax.set_ylabel("CCC original vs rebuilt (dimensionless)")
     splines = ", ".join(table["spline"].unique())
     ax.set_title(f"Label downsampling/upsampling ({splines} spline)\n{corpus_name}")
-    ax.legend(fontsize="small", loc="lower left")
+    _legend_below(fig, ax, ncol=table["dimension"].nunique() + 1)  # a column per dimension, one for the threshold
     _finish(fig, path)
     return fig
 
@@ -101,7 +112,7 @@ def plot_spectrum(freqs_by_dimension: dict, cumshare_by_dimension: dict, path,
     ax.set_xlabel("frequency (Hz, log scale)")
     ax.set_ylabel("cumulative share of fluctuation power (fraction)")
     ax.set_title(f"Power spectrum of gold-standard labels (mean removed)\n{corpus_name}")
-    ax.legend(fontsize="small", loc="lower right")
+    _legend_below(fig, ax)
     _finish(fig, path)
     return fig
 
@@ -132,7 +143,7 @@ def plot_sweep(summary: pd.DataFrame, path, corpus_name: str):
     top.set_xticks(lengths * seconds_per_frame, [f"{n * seconds_per_frame:g}" for n in lengths], fontsize="x-small")
     top.set_xlabel("filter length (s)")
     fig.suptitle(f"Single-filter network: context length vs dev CCC\n{corpus_name}", fontsize="medium")
-    ax.legend(fontsize="small", loc="lower right")
+    _legend_below(fig, ax)
     _finish(fig, path)
     return fig
 
@@ -145,7 +156,8 @@ def plot_predictions(frames: dict, recording: str | None, start_s: float, durati
     rule's predictions.csv: partition, recording, frameTime, gold, ensemble).
     One panel per dimension; the first dev recording when ``recording`` is None.
     """
-    fig, axes = plt.subplots(len(frames), 1, figsize=(7.5, 2.6 * len(frames)), sharex=True, squeeze=False)
+    fig, axes = plt.subplots(len(frames), 1, figsize=(7.5, 0.6 + 2.6 * len(frames)), sharex=True, squeeze=False,
+                             layout="constrained")
     for ax, (dimension, by_model) in zip(axes[:, 0], frames.items(), strict=True):
         first = next(iter(by_model.values()))
         dev = first[first["partition"] == "dev"]
@@ -161,10 +173,10 @@ def plot_predictions(frames: dict, recording: str | None, start_s: float, durati
         ax.grid(True, alpha=0.3)
         ax.set_ylabel(f"{dimension}\n(rating, -1 to 1)")
         ax.set_title(f"{dimension}, {name}", fontsize="small")
-        ax.legend(fontsize="x-small", loc="upper right", ncol=3)
     axes[-1, 0].set_xlabel("time in recording (s)")
     fig.suptitle(f"Dev predictions (ensemble of runs) vs gold standard, {duration_s:g} s segment\n{corpus_name}",
                  fontsize="medium")
+    _legend_below(fig, axes[0, 0], ncol=len(by_model) + 1)  # the same lines in every panel: one legend
     _finish(fig, path)
     return fig
 
