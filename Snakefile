@@ -28,6 +28,7 @@ include: "workflow/rules/label_study.smk"
 include: "workflow/rules/sweep.smk"
 include: "workflow/rules/train.smk"
 include: "workflow/rules/results.smk"
+include: "workflow/rules/models.smk"
 
 
 rule all:
@@ -39,4 +40,5 @@ rule all:
         rules.train.input,
         rules.tables.input,
         rules.figures.input,
+        rules.models.input,
         rules.summary.output,

@@ -79,7 +79,30 @@ def resample(samples: np.ndarray, rate_in: int, rate_out: int) -> np.ndarray:
     return resample_poly(samples, ratio.numerator, ratio.denominator, axis=0)
 
 
+# Compressed formats read through libsndfile (soundfile); WAV keeps the checked reader above.
+SOUNDFILE_SUFFIXES = (".flac", ".ogg")
+
+
+def read_soundfile(path) -> tuple[np.ndarray, int]:
+    """Read a FLAC or Ogg/Vorbis file with soundfile as float64 in [-1, 1); errors name the file."""
+    import soundfile  # only these formats need libsndfile
+
+    path = Path(path)
+    if not path.is_file():
+        raise InputDataError(path, "audio file does not exist")
+    try:
+        samples, rate = soundfile.read(path, dtype="float64", always_2d=False)
+    except (RuntimeError, soundfile.LibsndfileError) as exc:
+        raise InputDataError(path, f"not a readable audio file ({exc})") from None
+    if samples.size == 0:
+        raise InputDataError(path, "audio file holds no samples")
+    if not np.all(np.isfinite(samples)):
+        raise InputDataError(path, "audio holds NaN or infinite samples")
+    return samples, int(rate)
+
+
 def load_audio(path, rate: int) -> np.ndarray:
-    """Mono float64 samples of a WAV file at `rate` Hz, on the 16-bit integer scale Kaldi uses."""
-    samples, rate_in = read_wav(path)
+    """Mono float64 samples of a WAV (or FLAC/Ogg) file at `rate` Hz, on the 16-bit integer scale Kaldi uses."""
+    reader = read_soundfile if Path(path).suffix.lower() in SOUNDFILE_SUFFIXES else read_wav
+    samples, rate_in = reader(path)
     return resample(to_mono(samples), rate_in, rate) * 32768.0

@@ -77,6 +77,24 @@ def stack_frames(frames: np.ndarray, stack: int, rows: int) -> np.ndarray:
     return frames[index].reshape(rows, -1)
 
 
+def features_for_audio(samples: np.ndarray, cfg: dict, rows: int | None = None, source=None) -> tuple[np.ndarray, np.ndarray]:
+    """The pipeline's features of one recording: (raw fbank frames, normalised stacked rows).
+
+    `samples` are mono at cfg['sample_rate'] on the 16-bit scale (what load_audio gives).
+    `rows` defaults to the alignment rule's count for the audio (see the module rule);
+    extract_partition passes the gold standard's count. Training features and the
+    features of `longterm-emotion predict` both come from here, so they cannot drift.
+    `source` (a path) names the audio in the error raised when it is shorter than one window.
+    """
+    frames = compute_fbank(samples, cfg)
+    if len(frames) == 0:
+        raise InputDataError(source if source is not None else "<audio>", "audio is shorter than one analysis window")
+    if rows is None:
+        rows = num_label_frames(len(samples), cfg["sample_rate"], label_rate(cfg))
+    normalised, _, _ = normalise(frames, cfg["std_floor"])
+    return frames, stack_frames(normalised, int(cfg["stack"]), rows)
+
+
 def cmvn_stats(frames: np.ndarray) -> np.ndarray:
     """Kaldi CMVN statistics matrix: row 0 = sums and count, row 1 = sums of squares."""
     stats = np.zeros((2, frames.shape[1] + 1), dtype=np.float64)
@@ -117,17 +135,15 @@ def extract_partition(corpus_dir, partition: str, dimensions, cfg: dict, out_dir
     writers = {name: kaldiio.WriteHelper(f"ark,scp:{out_dir / name}.ark,{out_dir / name}.scp") for name in ("fbank", "cmvn", "stacked")}
     try:
         for recording in corpus.list_recordings(corpus_dir, partition):
-            samples = load_audio(corpus.audio_path(corpus_dir, recording), int(cfg["sample_rate"]))
-            frames = compute_fbank(samples, cfg)
-            if len(frames) == 0:
-                raise InputDataError(corpus.audio_path(corpus_dir, recording), "audio is shorter than one analysis window")
+            audio = corpus.audio_path(corpus_dir, recording)
+            samples = load_audio(audio, int(cfg["sample_rate"]))
             labels = corpus.read_labels(corpus_dir, partition, recording, dimensions)
             arff_paths = {d: corpus.gold_standard_path(corpus_dir, d, recording) for d in dimensions}
             rows = _aligned_rows(labels, num_label_frames(len(samples), cfg["sample_rate"], rate), arff_paths)
-            normalised, _, _ = normalise(frames, cfg["std_floor"])
+            frames, stacked = features_for_audio(samples, cfg, rows, source=audio)
             writers["fbank"](recording, frames)
             writers["cmvn"](recording, cmvn_stats(frames))
-            writers["stacked"](recording, stack_frames(normalised, int(cfg["stack"]), rows))
+            writers["stacked"](recording, stacked)
             table = pd.DataFrame({"recording": recording, "frame": np.arange(rows), "frameTime": np.arange(rows) / rate})
             for dimension in dimensions:
                 table[dimension] = labels[dimension] if labels is not None else np.nan
