@@ -9,6 +9,7 @@ import yaml
 from longterm_emotion.data import corpus
 from longterm_emotion.data import features
 from longterm_emotion.data import synthetic
+from workflow_run import snakemake
 
 ROOT = Path(__file__).resolve().parents[1]
 DIMENSIONS = ["arousal", "valence"]
@@ -49,3 +50,21 @@ def deterministic_single_thread():
     yield
     torch.use_deterministic_algorithms(previous[0])
     torch.set_num_threads(previous[1])
+
+
+# ---- one run of the whole workflow on the tiny config (tests/configs/tiny.yaml), shared by the test files ----
+
+
+@pytest.fixture(scope="session")
+def tiny_run(tmp_path_factory):
+    """The whole DAG on the tiny synthetic config, once per session."""
+    results = tmp_path_factory.mktemp("tiny") / "results"
+    result = snakemake(results_dir=results, options=["--cores", "2"])
+    return results, result
+
+
+@pytest.fixture(scope="session")
+def tiny(tiny_run):
+    results, result = tiny_run
+    assert result.returncode == 0, result.tail()
+    return results
