@@ -90,12 +90,15 @@ class Clock:
         return self.wall, self.cpu
 
 
-def child(audio: Path, minutes: float, models: str | None, out: Path) -> dict:
-    """One measurement, in this (fresh) process."""
+def child(audio: Path, minutes: float, models: str | None, out: Path, mode: str) -> dict:
+    """One measurement, in this (fresh) process. mode 'stream': what `longterm-emotion predict` does
+    (audio read block by block); 'whole': the whole recording read first with load_audio."""
+    import numpy as np
+    import pandas as pd
     import torch
 
     torch.set_num_threads(1)
-    from longterm_emotion.data.audio import load_audio
+    from longterm_emotion.data.audio import audio_blocks, load_audio
     from longterm_emotion.data.features import features_for_audio
     from longterm_emotion.serving import bundles as bundles_mod
     from longterm_emotion.serving import predict
@@ -107,34 +110,31 @@ def child(audio: Path, minutes: float, models: str | None, out: Path) -> dict:
     import matplotlib.pyplot  # noqa: F401  (imported before the baseline, like torch)
 
     baseline = rss_now_mib()
-    seconds = minutes * 60
     cfg = bundles["arousal"].info["features"]
     stages = {}
     with Clock() as clock:
-        samples = load_audio(audio, int(cfg["sample_rate"]))
-    stages["read audio"] = clock.both
-    with Clock() as clock:
+        if mode == "whole":
+            samples = load_audio(audio, int(cfg["sample_rate"]))
+        else:
+            samples = audio_blocks(audio, int(cfg["sample_rate"]))
         _, stacked = features_for_audio(samples, cfg, source=audio)
-    stages["fbank + normalise + stack"] = clock.both
-    del samples
+        del samples
+    stages["read audio + fbank + normalise + stack"] = clock.both
     after_features = rss_peak_mib()
+    table = {"time": np.arange(len(stacked)) / bundles["arousal"].info["label_rate"]}
     for dimension, bundle in bundles.items():
         with Clock() as clock:
             members = predict.ensemble_predictions(bundle, stacked)
-        stages[f"{dimension} down/up ({len(bundle.info['seeds'])} members, width {bundle.info['settings']['width']})"] = (
+        stages[f"{dimension} {bundle.network} ({len(bundle.info['seeds'])} members, width {bundle.info['settings']['width']})"] = (
             clock.both)
-        assert members.shape[1] == len(stacked)
+        table[dimension], table[f"{dimension}_std"] = members.mean(axis=0), members.std(axis=0)
         del members
     del stacked
-    # the whole command as the user runs it (read, features, both ensembles, CSV/ARFF/PNG)
     with Clock() as clock:
-        table = predict.predict_audio(audio, bundles)
-    predicted = clock.both
-    with Clock() as clock:
-        predict.write_prediction(table, out, audio.stem, bundles, audio.name)
+        predict.write_prediction(pd.DataFrame(table), out, audio.stem, bundles, audio.name)
     stages["write csv + arff + png"] = clock.both
-    return {"minutes": minutes, "seconds": seconds, "stages": stages, "whole_predict_audio": predicted,
-            "baseline_mib": baseline, "peak_features_mib": after_features, "peak_mib": rss_peak_mib()}
+    return {"minutes": minutes, "seconds": minutes * 60, "mode": mode, "stages": stages, "baseline_mib": baseline,
+            "peak_features_mib": after_features, "peak_mib": rss_peak_mib()}
 
 
 def main() -> None:
@@ -142,38 +142,49 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, nargs="+", default=[15, 30, 60])
     parser.add_argument("--models", default=None, help="results folder or folder of bundles (default: untrained)")
     parser.add_argument("--cpu", type=int, default=None, help="core to pin to (default: the first allowed)")
-    parser.add_argument("--child", nargs=3, metavar=("AUDIO", "MINUTES", "OUT"), help=argparse.SUPPRESS)
+    parser.add_argument("--modes", nargs="+", choices=["stream", "whole"], default=["stream", "whole"],
+                        help="stream: audio read block by block (what the command does); whole: read first")
+    parser.add_argument("--child", nargs=4, metavar=("AUDIO", "MINUTES", "OUT", "MODE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(child(Path(args.child[0]), float(args.child[1]), args.models, Path(args.child[2]))))
+        print(json.dumps(child(Path(args.child[0]), float(args.child[1]), args.models, Path(args.child[2]), args.child[3])))
         return
-    cpu = args.cpu if args.cpu is not None else min(os.sched_getaffinity(0))
+    core = args.cpu if args.cpu is not None else min(os.sched_getaffinity(0))
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         for minutes in args.minutes:
             audio = Path(tmp) / f"bench_{minutes:g}min.wav"
             write_test_audio(audio, minutes)
-            command = ["taskset", "-c", str(cpu), sys.executable, __file__, "--child", str(audio), str(minutes),
-                       str(Path(tmp) / "out")] + (["--models", args.models] if args.models else [])
-            env = {**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
-            proc = subprocess.run(command, capture_output=True, text=True, env=env, check=True)
-            result = json.loads(proc.stdout.strip().splitlines()[-1])
-            results.append(result)
+            for mode in args.modes:
+                command = ["taskset", "-c", str(core), sys.executable, __file__, "--child", str(audio), str(minutes),
+                           str(Path(tmp) / "out"), mode] + (["--models", args.models] if args.models else [])
+                env = {**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+                proc = subprocess.run(command, capture_output=True, text=True, env=env)
+                if proc.returncode:
+                    sys.exit(proc.stderr)
+                result = json.loads(proc.stdout.strip().splitlines()[-1])
+                results.append(result)
+                print(f"\n{minutes:g} min of 16 kHz mono audio, audio read {'whole' if mode == 'whole' else 'in blocks'}, "
+                      f"one core (taskset -c {core}), one torch thread:")
+                print(f"  {'stage':<50s} {'wall s':>7s} {'CPU s':>7s}   x real time: wall, CPU")
+                rows = list(result["stages"].items())
+                model = [(w, c) for stage, (w, c) in rows if "members" in stage]
+                read = result["stages"]["read audio + fbank + normalise + stack"]
+                rows.append(("features + both ensembles (no file writing)",
+                             (read[0] + sum(w for w, _ in model), read[1] + sum(c for _, c in model))))
+                rows.append(("total", (sum(w for _, (w, _) in rows[:-1]), sum(c for _, (_, c) in rows[:-1]))))
+                for stage, (wall, cpu_s) in rows:
+                    print(f"  {stage:<50s} {wall:7.2f} {cpu_s:7.2f}   {result['seconds'] / wall:8.0f} "
+                          f"{result['seconds'] / max(cpu_s, 1e-9):8.0f}")
+                print(f"  peak memory {result['peak_mib']:.0f} MiB: {result['baseline_mib']:.0f} MiB after imports + "
+                      f"{result['peak_mib'] - result['baseline_mib']:.0f} MiB (features stage alone: "
+                      f"+{result['peak_features_mib'] - result['baseline_mib']:.0f} MiB)")
             audio.unlink()
-            print(f"\n{minutes:g} min of 16 kHz mono audio, one core (taskset -c {cpu}), one torch thread:")
-            print(f"  {'stage':<50s} {'wall s':>7s} {'CPU s':>7s} {'x real time (wall, CPU)':>25s}")
-            rows = [*result["stages"].items(), ("read + features + both ensembles (predict_audio)",
-                                               result["whole_predict_audio"])]
-            for stage, (wall, cpu) in rows:
-                print(f"  {stage:<50s} {wall:7.2f} {cpu:7.2f} {result['seconds'] / wall:12.0f} "
-                      f"{result['seconds'] / max(cpu, 1e-9):12.0f}")
-            print(f"  peak memory {result['peak_mib']:.0f} MiB (after imports {result['baseline_mib']:.0f} MiB, "
-                  f"growth {result['peak_mib'] - result['baseline_mib']:.0f} MiB; "
-                  f"peak up to the end of features {result['peak_features_mib']:.0f} MiB)")
-    if len(results) > 1:
-        print("\nmemory growth above the after-import baseline, per minute of audio:")
-        for r in results:
-            print(f"  {r['minutes']:5g} min: {(r['peak_mib'] - r['baseline_mib']) / r['minutes']:6.1f} MiB/min")
+    print("\npeak memory above the after-import baseline, per minute of audio:")
+    for r in results:
+        print(f"  {r['minutes']:5g} min, audio read {r['mode']:>6s}: "
+              f"{(r['peak_mib'] - r['baseline_mib']) / r['minutes']:6.1f} MiB/min "
+              f"({r['peak_mib'] - r['baseline_mib']:.0f} MiB)")
 
 
 if __name__ == "__main__":

@@ -17,6 +17,14 @@ from .constants import DIMENSIONS, NETWORKS
 from .errors import InputDataError
 
 
+def dimension_list(text: str) -> tuple[str, ...]:
+    names = tuple(name.strip() for name in text.split(",") if name.strip())
+    unknown = [n for n in names if n not in DIMENSIONS]
+    if not names or unknown:
+        raise argparse.ArgumentTypeError(f"{text!r}: choose from {', '.join(DIMENSIONS)}")
+    return names
+
+
 def parser() -> argparse.ArgumentParser:
     main_parser = argparse.ArgumentParser(prog="longterm-emotion", description=__doc__.split("\n\n")[0])
     main_parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -32,7 +40,8 @@ def parser() -> argparse.ArgumentParser:
     predict.add_argument("--out", required=True, metavar="OUT", help="output folder (created)")
     predict.add_argument("--model", choices=NETWORKS, default=None,
                          help="network to use (default: the best by dev CCC, per dimension)")
-    predict.add_argument("--dimensions", nargs="+", choices=DIMENSIONS, default=list(DIMENSIONS))
+    predict.add_argument("--dimensions", type=dimension_list, default=DIMENSIONS, metavar="DIM[,DIM]",
+                         help=f"dimensions to predict, comma-separated (default: {','.join(DIMENSIONS)})")
     predict.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's choice)")
     predict.add_argument("--quiet", action="store_true", help="print errors only")
     return main_parser
@@ -48,7 +57,7 @@ def main(argv=None) -> int:
     from .serving.predict import predict_files  # torch loads only for a command that needs it
 
     try:
-        predict_files(args.audio, args.models, args.out, network=args.model, dimensions=tuple(args.dimensions))
+        predict_files(args.audio, args.models, args.out, network=args.model, dimensions=args.dimensions)
     except InputDataError as exc:
         print(f"longterm-emotion: error: {exc}", file=sys.stderr)
         return 2

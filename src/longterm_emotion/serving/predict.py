@@ -24,7 +24,7 @@ import torch
 
 from ..constants import DIMENSIONS
 from ..data import corpus
-from ..data.audio import load_audio
+from ..data.audio import audio_blocks
 from ..data.features import features_for_audio
 from ..errors import InputDataError
 from ..nets import training
@@ -59,9 +59,8 @@ def predict_audio(path, bundles: dict[str, Bundle]) -> pd.DataFrame:
         cfg = bundle.info["features"]
         key = _features_key(cfg)
         if key not in stacked_by_cfg:
-            samples = load_audio(path, int(cfg["sample_rate"]))
+            samples = audio_blocks(path, int(cfg["sample_rate"]))  # read block by block when no resampling is needed
             stacked_by_cfg[key] = features_for_audio(samples, cfg, source=path)[1]
-            del samples
         predictions = ensemble_predictions(bundle, stacked_by_cfg[key])
         columns[dimension] = predictions.mean(axis=0)
         columns[f"{dimension}_std"] = predictions.std(axis=0)
