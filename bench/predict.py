@@ -121,10 +121,12 @@ def child(audio: Path, minutes: float, models: str | None, out: Path, mode: str)
         del samples
     stages["read audio + fbank + normalise + stack"] = clock.both
     after_features = rss_peak_mib()
+    peaks = {}
     table = {"time": np.arange(len(stacked)) / bundles["arousal"].info["label_rate"]}
     for dimension, bundle in bundles.items():
         with Clock() as clock:
             members = predict.ensemble_predictions(bundle, stacked)
+        peaks[dimension] = rss_peak_mib()
         stages[f"{dimension} {bundle.network} ({len(bundle.info['seeds'])} members, width {bundle.info['settings']['width']})"] = (
             clock.both)
         table[dimension], table[f"{dimension}_std"] = members.mean(axis=0), members.std(axis=0)
@@ -134,7 +136,8 @@ def child(audio: Path, minutes: float, models: str | None, out: Path, mode: str)
         predict.write_prediction(pd.DataFrame(table), out, audio.stem, bundles, audio.name)
     stages["write csv + arff + png"] = clock.both
     return {"minutes": minutes, "seconds": minutes * 60, "mode": mode, "stages": stages, "baseline_mib": baseline,
-            "peak_features_mib": after_features, "peak_mib": rss_peak_mib()}
+            "peak_features_mib": after_features, "peak_after_models_mib": max(peaks.values()),
+            "peak_mib": rss_peak_mib()}
 
 
 def main() -> None:
@@ -177,8 +180,9 @@ def main() -> None:
                     print(f"  {stage:<50s} {wall:7.2f} {cpu_s:7.2f}   {result['seconds'] / wall:8.0f} "
                           f"{result['seconds'] / max(cpu_s, 1e-9):8.0f}")
                 print(f"  peak memory {result['peak_mib']:.0f} MiB: {result['baseline_mib']:.0f} MiB after imports + "
-                      f"{result['peak_mib'] - result['baseline_mib']:.0f} MiB (features stage alone: "
-                      f"+{result['peak_features_mib'] - result['baseline_mib']:.0f} MiB)")
+                      f"{result['peak_mib'] - result['baseline_mib']:.0f} MiB (peak up to the end of the features: "
+                      f"+{result['peak_features_mib'] - result['baseline_mib']:.0f} MiB, of the ensembles: "
+                      f"+{result['peak_after_models_mib'] - result['baseline_mib']:.0f} MiB)")
             audio.unlink()
     print("\npeak memory above the after-import baseline, per minute of audio:")
     for r in results:

@@ -36,11 +36,16 @@ AUDIO_SUFFIXES = (".wav", ".flac", ".ogg")
 
 
 def ensemble_predictions(bundle: Bundle, stacked: np.ndarray) -> np.ndarray:
-    """(members, rows) float64 predictions of a bundle's ensemble for stacked features (rows, in_dim)."""
+    """(members, rows) float64 predictions of a bundle's ensemble for stacked features (rows, in_dim).
+
+    The members run one after another (Bundle.members); the numbers equal the vectorised
+    ensemble's, which the pipeline used (tested against its predictions.csv).
+    """
     if stacked.shape[1] != bundle.info["in_dim"]:
         raise ValueError(f"{bundle.path}: features have {stacked.shape[1]} columns, the network takes {bundle.info['in_dim']}")
-    x = torch.from_numpy(np.ascontiguousarray(stacked.T)).unsqueeze(0)
-    return training.predict(bundle.model, [training.Recording(bundle.path.stem, x, None)])[0]
+    recording = [training.Recording(bundle.path.stem, torch.from_numpy(np.ascontiguousarray(stacked.T)).unsqueeze(0), None)]
+    # member by member (bounded activations), each through the pipeline's own predict function
+    return np.concatenate([training.predict(member, recording)[0] for member in bundle.members])
 
 
 def _features_key(cfg: dict) -> str:
