@@ -24,3 +24,38 @@ def corpus_name():
 
 # Label frames per second implied by stacking (25 Hz: 4 frames of 10 ms).
 LABEL_RATE = 1000.0 / (config["features"]["stack"] * config["features"]["frame_shift_ms"])
+
+
+# ---- model bundles and prediction (workflow/rules/models.smk) ----
+PREDICT_AUDIO = config["predict_audio"]
+
+
+def model_config(wildcards):
+    """The config sections a trained network depends on; their hash goes into the bundle."""
+    return {
+        "data_dir": config["data_dir"],
+        "synthetic": config["synthetic"] if SYNTHETIC else None,
+        "dimensions": config["dimensions"],
+        "features": config["features"],
+        "model": config["models"][wildcards.model][wildcards.dimension],
+        "grid": {"runs": config["grid"]["runs"], "space": config["grid"]["space"].get(wildcards.model, {})},
+        "train": config["train"],
+    }
+
+
+def predict_audio_files():
+    """{stem: path} of the audio files in config key predict_audio (a folder)."""
+    if not PREDICT_AUDIO:
+        raise WorkflowError("target predict needs a folder of audio files: --config predict_audio=DIR")
+    folder = Path(PREDICT_AUDIO)
+    if not folder.is_dir():
+        raise WorkflowError(f"config key predict_audio: {PREDICT_AUDIO!r} is not a folder")
+    files = {}
+    for path in sorted(folder.iterdir()):
+        if path.suffix.lower() in (".wav", ".flac", ".ogg"):
+            if path.stem in files:
+                raise WorkflowError(f"{path}: same name as {files[path.stem]} (outputs would collide)")
+            files[path.stem] = str(path)
+    if not files:
+        raise WorkflowError(f"config key predict_audio: {PREDICT_AUDIO!r} holds no .wav, .flac or .ogg files")
+    return files
