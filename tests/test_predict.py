@@ -179,7 +179,7 @@ def test_command_chooses_the_best_network_by_dev_ccc_and_matches_the_pipeline(ti
 
 def test_command_output_formats(tiny, tmp_path):
     """CSV columns and rows (alignment rule), ARFFs readable by the corpus reader, PNG; a folder of bundles works."""
-    audio = tmp_path / "in" / "talk.wav"
+    audio = tmp_path / "in" / "my talk, 2.wav"  # a name with a space and a comma
     audio.parent.mkdir()
     rate, data = wavfile.read(wav(tiny, "dev_1"))
     cut = data[: int(7.31 * rate)]  # 7.31 s: rows = floor(7.31 * 25) + 1 = 183
@@ -191,17 +191,17 @@ def test_command_output_formats(tiny, tmp_path):
             (bundle_dir / f"{network}_{dimension}.pt").write_bytes((tiny / "models" / f"{network}_{dimension}.pt").read_bytes())
     out = tmp_path / "out"
     assert cli.main(["predict", "--models", str(bundle_dir), "--out", str(out), "--model", "blstm", str(audio)]) == 0
-    table = pd.read_csv(out / "talk.csv")
+    table = pd.read_csv(out / "my talk, 2.csv")
     assert list(table.columns) == COLUMNS
     assert len(table) == 183
     np.testing.assert_allclose(table["time"], np.arange(183) / 25.0, atol=1e-9)
     assert table.notna().all().all()
     assert (table[["arousal_std", "valence_std"]] >= 0).all().all() and (table[["arousal_std", "valence_std"]] > 0).any().all()
     for dimension in DIMENSIONS:
-        times, values = corpus.read_gold_standard(out / dimension / "talk.arff")
+        times, values = corpus.read_gold_standard(out / dimension / "my talk, 2.arff")
         np.testing.assert_allclose(times, table["time"], atol=1e-6)
         np.testing.assert_allclose(values, table[dimension], atol=1e-6)
-    png = (out / "talk.png").read_bytes()
+    png = (out / "my talk, 2.png").read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000
     # the std columns are the spread of the two members: predicting with each member alone brackets the mean
     bundles = chosen(tiny, paths=sorted(bundle_dir.glob("*.pt")), network="blstm")

@@ -16,6 +16,9 @@ rule model_bundle:
         dimension="|".join(config["dimensions"]),
     log:
         f"{RESULTS}/logs/models/{{model}}_{{dimension}}.log",
+    resources:
+        mem_mb=1000,
+        runtime=10,
     conda:
         "../../envs/torch.yaml"
     script:
@@ -43,6 +46,9 @@ rule predict_audio_file:
     log:
         f"{RESULTS}/logs/predictions/{{stem}}.log",
     threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=30,
     conda:
         "../../envs/predict.yaml"
     script:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from pathlib import Path
 
 import numpy as np
@@ -89,9 +90,10 @@ def write_prediction(table: pd.DataFrame, out_dir, stem: str, bundles: dict[str,
     out_dir.mkdir(parents=True, exist_ok=True)
     written = {"csv": out_dir / f"{stem}.csv", "png": out_dir / f"{stem}.png"}
     table.to_csv(written["csv"], index=False, float_format="%.6f")
+    instance = re.sub(r"[\s,'\"%{}]", "_", stem)  # ARFF instance names are unquoted: no separators in them
     for dimension in bundles:
         written[dimension] = out_dir / dimension / f"{stem}.arff"
-        corpus.write_gold_standard(written[dimension], stem, dimension, table["time"].to_numpy(),
+        corpus.write_gold_standard(written[dimension], instance, dimension, table["time"].to_numpy(),
                                    table[dimension].to_numpy())
     plot_emotion_curves(table, list(bundles), written["png"], title=describe(bundles, audio_name))
     return written
