@@ -1,8 +1,9 @@
 """End-to-end tests of the Snakemake workflow.
 
 One session-scoped run of the whole DAG on the tiny synthetic config
-(tests/configs/tiny.yaml; fixture `tiny` in conftest.py, shared with test_predict.py) feeds most tests; the others are dry runs, runs of a
-few cheap jobs, or runs that must fail early. Snakemake runs as a subprocess
+(tests/configs/tiny.yaml; fixture `tiny` in conftest.py, shared with test_predict.py)
+feeds most tests; the others are dry runs, runs of a few cheap jobs, or runs that
+must fail early. Snakemake runs as a subprocess
 with the repository as working directory (so profiles/default applies) and
 every output below a pytest tmp dir (`--config results_dir=...`).
 
