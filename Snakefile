@@ -43,6 +43,7 @@ include: "workflow/rules/label_study.smk"
 include: "workflow/rules/sweep.smk"
 include: "workflow/rules/train.smk"
 include: "workflow/rules/results.smk"
+include: "workflow/rules/models.smk"
 
 
 rule all:
@@ -54,4 +55,5 @@ rule all:
         rules.train.input,
         rules.tables.input,
         rules.figures.input,
+        rules.models.input,
         rules.summary.output,

@@ -110,9 +110,20 @@ KINDS = [
     Kind("named target", rf"{SM} (?:corpus|features|label_study|sweep|train|tables|figures)", "snakemake"),
     Kind("sweep benchmark", rf"{SM} sweep --forcerun sweep_length --cores 2", "dry_run",
          "a timing recipe for the default sweep (minutes): dry run on the tiny run's results"),
+    # -- prediction for any audio
+    Kind("predict", r"longterm-emotion predict --models results --out preds interview\.wav 'more/\*\.flac'", "command",
+         subs={"--models results": "--models {tiny}", "--out preds": "--out {tmp}/preds",
+               "interview.wav": "{tiny}/corpus/recordings_audio/test_1.wav",
+               "'more/*.flac'": "{tiny}/corpus/recordings_audio/dev_1.wav"}),
+    Kind("predict a folder", rf"{SM} predict --cores all --config predict_audio=/path/to/audio", "dry_run",
+         "a folder of the user's: dry run with the tiny corpus's audio folder (tests/test_predict.py runs the target)",
+         subs={"/path/to/audio": "{tiny}/corpus/recordings_audio"}),
+    Kind("predict in prose", r"longterm-emotion predict", "elsewhere", "the command above, named in prose"),
     # -- benchmarks, made small
     Kind("corpus benchmark", r"python bench/corpus_features\.py", "command",
          subs={"bench/corpus_features.py": "bench/corpus_features.py --duration 3 --per-partition 1 --workers 1"}),
+    Kind("prediction benchmark", r"python bench/predict\.py", "command",
+         subs={"bench/predict.py": "bench/predict.py --minutes 0.2 --models {tiny} --modes stream"}),
     Kind("training benchmark", r"python bench/training_epochs\.py", "command",
          subs={"bench/training_epochs.py": "bench/training_epochs.py --results {tiny}"}),
 ]

@@ -45,6 +45,7 @@ wildcard_constraints:
     dimension="|".join(DIMENSIONS),
     network="|".join(NETWORKS),
     length=r"\d+",
+    stem=r"[^/]+",
 
 
 def corpus_name():
@@ -138,3 +139,60 @@ def corpus_files(wildcards):
             wildcards.partition, DIMENSIONS, **CORPUS_SOURCE
         )
     ]
+
+
+# ---- model bundles and prediction (workflow/rules/models.smk) ----
+PREDICT_AUDIO = config["predict_audio"]
+
+
+def model_config(wildcards):
+    """The config sections a trained network depends on; their hash goes into the bundle."""
+    return {
+        "data_dir": config["data_dir"],
+        "manifest": config["manifest"],
+        "synthetic": config["synthetic"] if SYNTHETIC else None,
+        "dimensions": config["dimensions"],
+        "features": config["features"],
+        "model": config["models"][wildcards.network][wildcards.dimension],
+        "grid": {
+            "runs": config["grid"]["runs"],
+            "space": config["grid"]["space"].get(wildcards.network, {}),
+        },
+        "train": config["train"],
+    }
+
+
+def predict_audio_files():
+    """{stem: path} of the audio files in config key predict_audio (a folder)."""
+    if not PREDICT_AUDIO:
+        raise WorkflowError(
+            "target predict needs a folder of audio files: --config predict_audio=DIR"
+        )
+    folder = Path(PREDICT_AUDIO)
+    if not folder.is_dir():
+        raise WorkflowError(
+            f"config key predict_audio: {PREDICT_AUDIO!r} is not a folder"
+        )
+    files = {}
+    for path in sorted(folder.iterdir()):
+        if path.suffix.lower() in (".wav", ".flac", ".ogg"):
+            if path.stem in files:
+                raise WorkflowError(
+                    f"{path}: same name as {files[path.stem]} (outputs would collide)"
+                )
+            files[path.stem] = str(path)
+    if not files:
+        raise WorkflowError(
+            f"config key predict_audio: {PREDICT_AUDIO!r} holds no .wav, .flac or .ogg files"
+        )
+    return files
+
+
+def predict_audio_input(wildcards):
+    """The audio file of one prediction job."""
+    return predict_audio_files()[wildcards.stem]
+
+
+def predicted_csvs(wildcards):
+    """Target predict: one CSV per audio file of config key predict_audio."""
+    return [f"{RESULTS}/predictions/{stem}.csv" for stem in predict_audio_files()]

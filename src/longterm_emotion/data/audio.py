@@ -143,3 +143,32 @@ def load_audio(path, rate: int) -> np.ndarray:
     """Mono float64 samples of an audio file at `rate` Hz, on the 16-bit integer scale Kaldi uses."""
     samples, rate_in = read_mono(path)
     return resample(samples, rate_in, rate) * 32768.0
+
+
+def audio_blocks(path, rate: int, block_s: float = 60.0):
+    """The samples of load_audio(path, rate), as consecutive blocks of about `block_s` seconds.
+
+    When the file is already at `rate` its samples are read block by block (soundfile), so
+    a long recording is never held in memory whole; the values equal load_audio's (same
+    scale, same channel mean). Otherwise (resampling needs the whole signal), or when
+    soundfile cannot open the file, this is [load_audio(path, rate)], whose errors name the file.
+    """
+    import soundfile  # only streaming needs libsndfile
+
+    path = Path(path)
+    try:
+        info = soundfile.info(path)
+    except (RuntimeError, soundfile.LibsndfileError, OSError):
+        return [load_audio(path, rate)]
+    if int(info.samplerate) != int(rate) or info.frames <= 0 or (path.suffix.lower() == ".wav" and _wav_truncation(path)):
+        return [load_audio(path, rate)]
+    return _stream(path, int(block_s * rate))
+
+
+def _stream(path: Path, block: int):
+    import soundfile
+
+    for samples in soundfile.blocks(path, blocksize=block, dtype="float64", always_2d=True):
+        if not np.all(np.isfinite(samples)):
+            raise InputDataError(path, "audio holds NaN or infinite samples")
+        yield samples.mean(axis=1) * 32768.0

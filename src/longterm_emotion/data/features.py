@@ -45,15 +45,40 @@ def fbank_options(cfg: dict) -> knf.FbankOptions:
     return opts
 
 
-def compute_fbank(samples: np.ndarray, cfg: dict) -> np.ndarray:
-    """Log mel filterbank of samples at cfg['sample_rate'] (16-bit scale), shape (frames, bins)."""
+# Samples handed to the fbank extractor at a time (100 s at 16 kHz): bounds the float32 copy.
+FBANK_CHUNK = 1_600_000
+
+
+def compute_fbank(samples, cfg: dict) -> np.ndarray:
+    """Log mel filterbank of samples at cfg['sample_rate'] (16-bit scale), shape (frames, bins).
+
+    `samples` is one array or an iterable of consecutive blocks of one recording (e.g.
+    data.audio.audio_blocks). Kaldi's online fbank keeps the samples that do not yet fill
+    a frame, so the frames do not depend on how the signal is cut into blocks; finished
+    frames are copied out and released as the extractor goes.
+    """
     extractor = knf.OnlineFbank(fbank_options(cfg))
-    extractor.accept_waveform(float(cfg["sample_rate"]), np.ascontiguousarray(samples, dtype=np.float32))
+    rate = float(cfg["sample_rate"])
+    parts, done = [], 0
+
+    def collect() -> None:
+        nonlocal done
+        ready = extractor.num_frames_ready
+        if ready > done:
+            parts.append(np.array([extractor.get_frame(i) for i in range(done, ready)], dtype=np.float32))
+            extractor.pop(ready - done)  # the copies above are taken before the frames are released
+            done = ready
+
+    blocks = (samples,) if isinstance(samples, np.ndarray) else samples
+    for block in blocks:
+        for start in range(0, len(block), FBANK_CHUNK):
+            extractor.accept_waveform(rate, np.ascontiguousarray(block[start:start + FBANK_CHUNK], dtype=np.float32))
+            collect()
     extractor.input_finished()
-    frames = extractor.num_frames_ready
-    if frames == 0:
+    collect()
+    if not parts:
         return np.zeros((0, int(cfg["num_mel_bins"])), dtype=np.float32)
-    return np.stack([extractor.get_frame(i) for i in range(frames)]).astype(np.float32)
+    return np.concatenate(parts) if len(parts) > 1 else parts[0]
 
 
 def label_rate(cfg: dict) -> float:
@@ -79,6 +104,33 @@ def stack_frames(frames: np.ndarray, stack: int, rows: int) -> np.ndarray:
         raise ValueError("cannot stack an empty feature matrix")
     index = np.minimum(np.arange(rows)[:, None] * stack + np.arange(stack)[None, :], len(frames) - 1)
     return frames[index].reshape(rows, -1)
+
+
+def features_for_audio(samples, cfg: dict, rows: int | None = None, source=None) -> tuple[np.ndarray, np.ndarray]:
+    """The pipeline's features of one recording: (raw fbank frames, normalised stacked rows).
+
+    `samples` are mono at cfg['sample_rate'] on the 16-bit scale (what load_audio gives),
+    as one array or as consecutive blocks (data.audio.audio_blocks; same frames, less
+    memory). `rows` defaults to the alignment rule's count for the audio (see the module
+    rule); extract_partition passes the gold standard's count. Training features and the
+    features of `longterm-emotion predict` both come from here, so they cannot drift.
+    `source` (a path) names the audio in the error raised when it is shorter than one window.
+    """
+    blocks = [samples] if isinstance(samples, np.ndarray) else samples
+    count = [0]
+
+    def counted():
+        for block in blocks:
+            count[0] += len(block)
+            yield block
+
+    frames = compute_fbank(counted(), cfg)
+    if len(frames) == 0:
+        raise InputDataError(source if source is not None else "<audio>", "audio is shorter than one analysis window")
+    if rows is None:
+        rows = num_label_frames(count[0], cfg["sample_rate"], label_rate(cfg))
+    normalised, _, _ = normalise(frames, cfg["std_floor"])
+    return frames, stack_frames(normalised, int(cfg["stack"]), rows)
 
 
 def cmvn_stats(frames: np.ndarray) -> np.ndarray:
@@ -153,15 +205,12 @@ def extract_partition(sources: list[RecordingSource], dimensions, cfg: dict, out
     try:
         for source in sources:
             samples = load_audio(source.audio, int(cfg["sample_rate"]))
-            frames = compute_fbank(samples, cfg)
-            if len(frames) == 0:
-                raise InputDataError(source.audio, "audio is shorter than one analysis window")
             audio_rows = num_label_frames(len(samples), cfg["sample_rate"], rate)
             rows, labels = recording_labels(source, rate, audio_rows)
-            normalised, _, _ = normalise(frames, cfg["std_floor"])
+            frames, stacked = features_for_audio(samples, cfg, rows, source=source.audio)
             archives["fbank"].write(source.name, frames)
             archives["cmvn"].write(source.name, cmvn_stats(frames))
-            archives["stacked"].write(source.name, stack_frames(normalised, int(cfg["stack"]), rows))
+            archives["stacked"].write(source.name, stacked)
             table = pd.DataFrame({"recording": source.name, "frame": np.arange(rows), "frameTime": np.arange(rows) / rate})
             for dimension in dimensions:
                 table[dimension] = labels[dimension] if labels is not None else np.nan

@@ -185,3 +185,29 @@ def write_figure5(*, prediction_files: dict, cfg: dict, path, corpus_name: str) 
     """Figure 5 from {dimension: {model: predictions.csv}} of the dilated and down/up networks."""
     frames = {d: {METHOD_LABELS[m]: pd.read_csv(p) for m, p in by_model.items()} for d, by_model in prediction_files.items()}
     plot_predictions(frames, cfg["recording"], cfg["start_s"], cfg["duration_s"], path, corpus_name)
+
+
+def plot_emotion_curves(table: pd.DataFrame, dimensions, path, title: str):
+    """`longterm-emotion predict`: ensemble mean of each dimension over time, ± one std over members as a band.
+
+    ``table`` has columns time, <dimension> and <dimension>_std (serving.predict).
+    """
+    fig, ax = _new_axes(figsize=(8.0, 3.8))
+    time = table["time"].to_numpy()
+    minutes = time[-1] > 600 if len(time) else False
+    x = time / 60.0 if minutes else time
+    for i, dimension in enumerate(dimensions):
+        mean, std = table[dimension].to_numpy(), table[f"{dimension}_std"].to_numpy()
+        color = _color(dimension, i)
+        ax.fill_between(x, mean - std, mean + std, color=color, alpha=0.25, linewidth=0,
+                        label=f"{dimension} ± 1 std over ensemble members")
+        ax.plot(x, mean, color=color, linewidth=1.2, label=f"{dimension} (ensemble mean)")
+    ax.axhline(0.0, color="k", linewidth=0.5, alpha=0.5)
+    ax.set_xlabel("time (min)" if minutes else "time (s)")
+    ax.set_ylabel("predicted rating (scale -1 to 1)")
+    if len(x) > 1:
+        ax.set_xlim(x[0], x[-1])
+    ax.legend(fontsize="x-small", loc="upper right", ncol=2)
+    ax.set_title(title, fontsize="small")
+    _finish(fig, path)
+    return fig
