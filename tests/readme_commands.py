@@ -80,6 +80,9 @@ KINDS = [
          "needs the PyTorch download server, which this machine cannot reach (PyPI only); the version is the pin "
          "the README's install installs"),
     # -- the pipeline
+    Kind("another folder", r"(?:cd '~/experiment'|snakemake -s /path/to/repo/Snakefile .*)", "elsewhere",
+         "paths of the user's machine: tests/test_data_integrity.py runs the workflow with -s from another folder, "
+         "with --directory, and as a module"),
     Kind("run", rf"{SM} --cores all(?: --config results_dir=\S+)?", "tiny_run"),
     Kind("conda run", rf"{SM} .*--use-conda.*", "elsewhere",
          "conda is not installed here (snakemake runs `conda info` even for a dry run); "
@@ -96,7 +99,8 @@ KINDS = [
     Kind("lint", rf"{SM} --lint", "snakemake"),
     Kind("unlock", rf"{SM} --unlock", "snakemake"),
     Kind("changes", rf"{SM} (?:--list-changes input|--summary)", "snakemake"),
-    Kind("list orphaned jobs", r"pgrep -af '\$PWD/\.snakemake/scripts/'", "command"),
+    Kind("list orphaned jobs", r"pgrep -af '\$PWD/\.snakemake/scripts/'", "elsewhere",
+         "lists the jobs a killed run left behind; here there are none, and pgrep exits 1 when nothing matches"),
     Kind("stop orphaned jobs", r"pgrep -f '\$PWD/\.snakemake/scripts/' \| xargs -r kill", "elsewhere",
          "stops every job started from this folder, here the test suite's own; tests/test_workflow.py "
          "kills a run and checks the rerun after --unlock"),
@@ -104,9 +108,6 @@ KINDS = [
          "placeholders for a running snakemake's process group; tests/test_workflow.py kills a process group"),
     Kind("slurm jobs", r"(?:squeue --me -O JobID,Name,Comment|scancel JOBID)", "elsewhere",
          "needs a SLURM cluster; tests/test_slurm.py runs one where root and SLURM or apt-get exist"),
-    Kind("another folder", r"(?:cd '~/experiment'|snakemake -s /path/to/repo/Snakefile .*)", "elsewhere",
-         "paths of the user's machine: tests/test_data_integrity.py runs the workflow with -s from another folder, "
-         "with --directory, and as a module"),
     Kind("named target", rf"{SM} (?:corpus|features|label_study|sweep|train|tables|figures)", "snakemake"),
     Kind("sweep benchmark", rf"{SM} sweep --forcerun sweep_length --cores 2", "dry_run",
          "a timing recipe for the default sweep (minutes): dry run on the tiny run's results"),

@@ -73,8 +73,8 @@ def test_bundle_describes_the_trained_network(tiny, network, dimension):
     tuned = yaml.safe_load((tiny / "tune" / f"{network}_{dimension}.yaml").read_text())["settings"]
     assert bundle["format_version"] == bundles_mod.FORMAT_VERSION and bundle["package_version"] == __version__
     assert (bundle["network"], bundle["dimension"]) == (network, dimension)
-    assert bundle["settings"] == {k: v for k, v in tuned.items() if k not in ("lr", "l2")}
-    assert bundle["optimiser"] == {"lr": tuned["lr"], "l2": tuned["l2"]}
+    assert bundle["settings"] == tuned["net"]
+    assert bundle["optimiser"] == tuned["optim"]
     assert bundle["seeds"] == TINY_CFG["train"]["seeds"] == saved["seeds"]
     assert bundle["features"] == FEATURES_CFG  # the tiny config keeps config.yaml's features
     assert bundle["in_dim"] == FEATURES_CFG["num_mel_bins"] * FEATURES_CFG["stack"]
@@ -94,8 +94,9 @@ def test_bundle_round_trip(tiny, tmp_path):
     """make_bundle -> file -> load_bundle gives the same description and a network with the same outputs."""
     train = tiny / "train" / "downup" / "valence"
     config = {"features": FEATURES_CFG, "note": "round trip"}
-    path = bundles_mod.write_bundle(train / "model.pt", train / "scores.csv", "valence", FEATURES_CFG, 25.0,
-                                    "a corpus", config, tmp_path / "b.pt")
+    path = bundles_mod.write_bundle(model_pt=train / "model.pt", scores_csv=train / "scores.csv", dimension="valence",
+                                    features_cfg=FEATURES_CFG, label_rate=25.0, corpus_name="a corpus", config=config,
+                                    out_path=tmp_path / "b.pt")
     loaded = bundles_mod.load_bundle(path)
     made = bundles_mod.make_bundle(train / "model.pt", train / "scores.csv", "valence", FEATURES_CFG, 25.0,
                                    "a corpus", config)

@@ -85,7 +85,7 @@ def test_rewrite_merges_configfiles_and_config_and_moves_results():
 def test_readme_test_command_is_the_one_ci_runs():
     command = readme.readme_test_command()
     kinds = [readme.classify(step).name for step in readme._split_chain(command)]
-    assert kinds[-2:] == ["install for tests", "test suite"], kinds
+    assert kinds[-4:] == ["install for tests", "format check", "lint", "test suite"], kinds
     assert "<!-- test-command -->" in (readme.REPO / ".ci" / "run").read_text()
 
 
