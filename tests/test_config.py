@@ -212,3 +212,13 @@ def test_fill_missing_adds_only_absent_keys():
     defaults = {"a": 1, "b": {"c": 2, "d": [1, 2]}, "e": {"f": 3}}
     config = {"b": {"c": 5, "d": [9]}, "g": None}
     assert fill_missing(copy.deepcopy(config), defaults) == {"a": 1, "b": {"c": 5, "d": [9]}, "e": {"f": 3}, "g": None}
+
+
+def test_feature_options_are_built_from_the_features_section():
+    from longterm_emotion.settings import FeatureOptions
+
+    section = default_config()["features"]
+    options = FeatureOptions.from_config(section)
+    assert options.to_config() == {k: section[k] for k in options.to_config()}
+    assert options.label_rate == 25.0
+    assert FeatureOptions.of(options) is options and FeatureOptions.of(section) == options

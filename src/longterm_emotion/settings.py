@@ -7,7 +7,9 @@ dataclass, and nothing downstream indexes dicts by string keys.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
+
+from . import constants
 
 
 @dataclass(frozen=True)
@@ -94,3 +96,40 @@ class Compute:
     @classmethod
     def from_config(cls, section: dict) -> Compute:
         return cls(str(section["device"]), int(section["gpus_per_job"]), int(section["threads"]))
+
+
+@dataclass(frozen=True)
+class FeatureOptions:
+    """The `features` section: Kaldi fbank options, per-recording normalisation, stacking to the label rate."""
+
+    sample_rate: int = 16000
+    num_mel_bins: int = 40
+    frame_length_ms: float = 25.0
+    frame_shift_ms: float = 10.0
+    dither: float = 0.0
+    preemph_coeff: float = 0.97
+    remove_dc_offset: bool = True
+    window_type: str = "povey"
+    snip_edges: bool = True
+    low_freq: float = 20.0
+    high_freq: float = 0.0
+    stack: int = 4
+    std_floor: float = 1e-6
+
+    @classmethod
+    def from_config(cls, section: dict) -> FeatureOptions:
+        known = {f.name: f.type for f in fields(cls)}
+        return cls(**{key: value for key, value in section.items() if key in known})
+
+    @classmethod
+    def of(cls, value: FeatureOptions | dict) -> FeatureOptions:
+        """`value` itself, or the options of a config-shaped dict (e.g. a bundle's `features`)."""
+        return value if isinstance(value, cls) else cls.from_config(value)
+
+    @property
+    def label_rate(self) -> float:
+        """Label frames per second implied by the stacking (25 Hz by default)."""
+        return constants.label_rate(self.stack, self.frame_shift_ms)
+
+    def to_config(self) -> dict:
+        return asdict(self)

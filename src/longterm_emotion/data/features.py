@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .. import constants
+from ..settings import FeatureOptions
 from ..errors import InputDataError
 from . import corpus
 from .audio import load_audio
@@ -27,21 +28,22 @@ from .labels import recording_labels
 from .sources import RecordingSource
 
 
-def fbank_options(cfg: dict) -> knf.FbankOptions:
+def fbank_options(options: FeatureOptions | dict) -> knf.FbankOptions:
     """kaldi-native-fbank options from the config's `features` section."""
+    options = FeatureOptions.of(options)
     opts = knf.FbankOptions()
     frame = opts.frame_opts
-    frame.samp_freq = float(cfg["sample_rate"])
-    frame.frame_length_ms = float(cfg["frame_length_ms"])
-    frame.frame_shift_ms = float(cfg["frame_shift_ms"])
-    frame.dither = float(cfg["dither"])
-    frame.preemph_coeff = float(cfg["preemph_coeff"])
-    frame.remove_dc_offset = bool(cfg["remove_dc_offset"])
-    frame.window_type = cfg["window_type"]
-    frame.snip_edges = bool(cfg["snip_edges"])
-    opts.mel_opts.num_bins = int(cfg["num_mel_bins"])
-    opts.mel_opts.low_freq = float(cfg["low_freq"])
-    opts.mel_opts.high_freq = float(cfg["high_freq"])
+    frame.samp_freq = float(options.sample_rate)
+    frame.frame_length_ms = float(options.frame_length_ms)
+    frame.frame_shift_ms = float(options.frame_shift_ms)
+    frame.dither = float(options.dither)
+    frame.preemph_coeff = float(options.preemph_coeff)
+    frame.remove_dc_offset = bool(options.remove_dc_offset)
+    frame.window_type = options.window_type
+    frame.snip_edges = bool(options.snip_edges)
+    opts.mel_opts.num_bins = int(options.num_mel_bins)
+    opts.mel_opts.low_freq = float(options.low_freq)
+    opts.mel_opts.high_freq = float(options.high_freq)
     return opts
 
 
@@ -49,16 +51,17 @@ def fbank_options(cfg: dict) -> knf.FbankOptions:
 FBANK_CHUNK = 1_600_000
 
 
-def compute_fbank(samples, cfg: dict) -> np.ndarray:
-    """Log mel filterbank of samples at cfg['sample_rate'] (16-bit scale), shape (frames, bins).
+def compute_fbank(samples, options: FeatureOptions | dict) -> np.ndarray:
+    """Log mel filterbank of samples at options.sample_rate (16-bit scale), shape (frames, bins).
 
     `samples` is one array or an iterable of consecutive blocks of one recording (e.g.
     data.audio.audio_blocks). Kaldi's online fbank keeps the samples that do not yet fill
     a frame, so the frames do not depend on how the signal is cut into blocks; finished
     frames are copied out and released as the extractor goes.
     """
-    extractor = knf.OnlineFbank(fbank_options(cfg))
-    rate = float(cfg["sample_rate"])
+    options = FeatureOptions.of(options)
+    extractor = knf.OnlineFbank(fbank_options(options))
+    rate = float(options.sample_rate)
     parts, done = [], 0
 
     def collect() -> None:
@@ -77,13 +80,13 @@ def compute_fbank(samples, cfg: dict) -> np.ndarray:
     extractor.input_finished()
     collect()
     if not parts:
-        return np.zeros((0, int(cfg["num_mel_bins"])), dtype=np.float32)
+        return np.zeros((0, int(options.num_mel_bins)), dtype=np.float32)
     return np.concatenate(parts) if len(parts) > 1 else parts[0]
 
 
-def label_rate(cfg: dict) -> float:
+def label_rate(options: FeatureOptions | dict) -> float:
     """Label frames per second implied by the config's stacking (25 Hz by default)."""
-    return constants.label_rate(cfg["stack"], cfg["frame_shift_ms"])
+    return FeatureOptions.of(options).label_rate
 
 
 def num_label_frames(num_samples: int, sample_rate: float, rate: float) -> int:
@@ -106,16 +109,17 @@ def stack_frames(frames: np.ndarray, stack: int, rows: int) -> np.ndarray:
     return frames[index].reshape(rows, -1)
 
 
-def features_for_audio(samples, cfg: dict, rows: int | None = None, source=None) -> tuple[np.ndarray, np.ndarray]:
+def features_for_audio(samples, options: FeatureOptions | dict, rows: int | None = None, source=None) -> tuple[np.ndarray, np.ndarray]:
     """The pipeline's features of one recording: (raw fbank frames, normalised stacked rows).
 
-    `samples` are mono at cfg['sample_rate'] on the 16-bit scale (what load_audio gives),
+    `samples` are mono at options.sample_rate on the 16-bit scale (what load_audio gives),
     as one array or as consecutive blocks (data.audio.audio_blocks; same frames, less
     memory). `rows` defaults to the alignment rule's count for the audio (see the module
     rule); extract_partition passes the gold standard's count. Training features and the
     features of `longterm-emotion predict` both come from here, so they cannot drift.
     `source` (a path) names the audio in the error raised when it is shorter than one window.
     """
+    options = FeatureOptions.of(options)
     blocks = [samples] if isinstance(samples, np.ndarray) else samples
     count = [0]
 
@@ -124,13 +128,13 @@ def features_for_audio(samples, cfg: dict, rows: int | None = None, source=None)
             count[0] += len(block)
             yield block
 
-    frames = compute_fbank(counted(), cfg)
+    frames = compute_fbank(counted(), options)
     if len(frames) == 0:
         raise InputDataError(source if source is not None else "<audio>", "audio is shorter than one analysis window")
     if rows is None:
-        rows = num_label_frames(count[0], cfg["sample_rate"], label_rate(cfg))
-    normalised, _, _ = normalise(frames, cfg["std_floor"])
-    return frames, stack_frames(normalised, int(cfg["stack"]), rows)
+        rows = num_label_frames(count[0], options.sample_rate, label_rate(options))
+    normalised, _, _ = normalise(frames, options.std_floor)
+    return frames, stack_frames(normalised, int(options.stack), rows)
 
 
 def cmvn_stats(frames: np.ndarray) -> np.ndarray:
@@ -179,7 +183,7 @@ def _writing(path: Path):
         raise OSError(exc.errno, f"cannot write: {exc.strerror or exc}", str(path)) from None
 
 
-def extract_partition(sources: list[RecordingSource], dimensions, cfg: dict, out_dir) -> None:
+def extract_partition(sources: list[RecordingSource], dimensions, options: FeatureOptions | dict, out_dir) -> None:
     """Features and aligned labels of one partition's recordings, written to out_dir.
 
     `sources` come from corpus.index_partition (AVEC layout) or manifest.index_partition
@@ -188,6 +192,7 @@ def extract_partition(sources: list[RecordingSource], dimensions, cfg: dict, out
     (normalised, stacked, one row per label frame) and labels.csv (recording, frame,
     frameTime, one column per dimension; empty where a test recording has no labels).
     """
+    options = FeatureOptions.of(options)
     dimensions = list(dimensions)
     if not sources:
         raise ValueError("no recordings to extract")
@@ -199,15 +204,15 @@ def extract_partition(sources: list[RecordingSource], dimensions, cfg: dict, out
             raise ValueError(f"{source.name}: label files for {sorted(source.labels)}, expected {dimensions}")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    rate = label_rate(cfg)
+    rate = label_rate(options)
     tables = []
     archives = {name: _Archive(out_dir, name) for name in ("fbank", "cmvn", "stacked")}
     try:
         for source in sources:
-            samples = load_audio(source.audio, int(cfg["sample_rate"]))
-            audio_rows = num_label_frames(len(samples), cfg["sample_rate"], rate)
+            samples = load_audio(source.audio, int(options.sample_rate))
+            audio_rows = num_label_frames(len(samples), options.sample_rate, rate)
             rows, labels = recording_labels(source, rate, audio_rows)
-            frames, stacked = features_for_audio(samples, cfg, rows, source=source.audio)
+            frames, stacked = features_for_audio(samples, options, rows, source=source.audio)
             archives["fbank"].write(source.name, frames)
             archives["cmvn"].write(source.name, cmvn_stats(frames))
             archives["stacked"].write(source.name, stacked)
@@ -227,9 +232,9 @@ def extract_partition(sources: list[RecordingSource], dimensions, cfg: dict, out
         pd.concat(tables, ignore_index=True).to_csv(labels_csv, index=False, float_format="%.6f")
 
 
-def extract_corpus_partition(corpus_dir, partition: str, dimensions, cfg: dict, out_dir) -> None:
+def extract_corpus_partition(corpus_dir, partition: str, dimensions, options: FeatureOptions | dict, out_dir) -> None:
     """extract_partition for one partition of an AVEC 2016 layout folder."""
-    extract_partition(corpus.index_partition(corpus_dir, partition, dimensions), dimensions, cfg, out_dir)
+    extract_partition(corpus.index_partition(corpus_dir, partition, dimensions), dimensions, options, out_dir)
 
 
 def load_partition(features_dir, dimensions) -> list[dict]:
