@@ -13,6 +13,7 @@ NETWORKS = ("dilated", "downup", "blstm")
 METHOD_LABELS = {
     "linear_context": "Linear regression, stacked context frames",
     "best_filter": "Single best filter (sweep)",
+    "avec_baseline": "AVEC 2016 baseline (eGeMAPS + SVR), computed",
     "blstm": "BLSTM",
     "dilated": "Dilated",
     "downup": "Down/Up",

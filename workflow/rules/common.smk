@@ -22,5 +22,8 @@ def corpus_name():
         return config["corpus_name"]
     return "synthetic RECOLA-layout corpus" if SYNTHETIC else f"RECOLA ({config['data_dir']})"
 
+# Folder of the stacked features the training rules read: fbank (the paper's) or eGeMAPS descriptors.
+FEATURES_DIR = {"fbank": "features", "egemaps": "egemaps"}[config["features"]["frontend"]]
+
 # Label frames per second implied by stacking (25 Hz: 4 frames of 10 ms).
 LABEL_RATE = 1000.0 / (config["features"]["stack"] * config["features"]["frame_shift_ms"])

@@ -13,7 +13,7 @@ rule extract_features:
             "labels.csv",
         ),
     params:
-        features=config["features"],
+        features={k: v for k, v in config["features"].items() if k != "frontend"},
         dimensions=config["dimensions"],
         out_dir=lambda wildcards: f"{RESULTS}/features/{wildcards.partition}",
     wildcard_constraints:

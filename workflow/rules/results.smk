@@ -1,4 +1,4 @@
-TABLE_METHODS = ["linear_context", "best_filter", "blstm", "dilated", "downup"]
+TABLE_METHODS = ["linear_context", "best_filter", "avec_baseline", "blstm", "dilated", "downup"]
 
 
 rule paper_table:

@@ -1,7 +1,7 @@
 rule sweep_length:
     input:
-        train=f"{RESULTS}/features/train/stacked.scp",
-        dev=f"{RESULTS}/features/dev/stacked.scp",
+        train=f"{RESULTS}/{FEATURES_DIR}/train/stacked.scp",
+        dev=f"{RESULTS}/{FEATURES_DIR}/dev/stacked.scp",
     output:
         f"{RESULTS}/sweep/runs/{{dimension}}_L{{length}}.csv",
     params:

@@ -1,5 +1,5 @@
 MODELS = ["dilated", "downup", "blstm"]
-FEATURES = expand(f"{RESULTS}/features/{{partition}}/stacked.scp", partition=PARTITIONS)
+FEATURES = expand(f"{RESULTS}/{FEATURES_DIR}/{{partition}}/stacked.scp", partition=PARTITIONS)
 
 
 rule tune:
