@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # distribution name -> import name, for every third-party package the project imports
 IMPORT_NAMES = {"numpy": "numpy", "scipy": "scipy", "pandas": "pandas", "pyyaml": "yaml", "torch": "torch",
                 "kaldiio": "kaldiio", "kaldi-native-fbank": "kaldi_native_fbank", "matplotlib": "matplotlib",
-                "tabulate": "tabulate", "jinja2": "jinja2"}
+                "tabulate": "tabulate", "jinja2": "jinja2", "opensmile": "opensmile", "scikit-learn": "sklearn"}
 # modules the functions a rule calls import lazily, by rule
 LAZY = {"sweep_results": ["reporting.plots", "reporting.tables"]}
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import kaldiio
 import numpy as np
+import opensmile
 import pandas as pd
 
 from ..errors import InputDataError
@@ -42,9 +43,7 @@ NUM_LLDS = len(LLD_NAMES)
 
 
 @functools.lru_cache(maxsize=1)
-def _smile():
-    import opensmile  # imported here: only the extraction rule's environment needs it
-
+def _smile() -> opensmile.Smile:
     return opensmile.Smile(feature_set=opensmile.FeatureSet.eGeMAPSv02,
                            feature_level=opensmile.FeatureLevel.LowLevelDescriptors)
 

@@ -32,11 +32,14 @@ from __future__ import annotations
 import itertools
 import logging
 import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.svm import LinearSVR
 
 from ..constants import PARTITIONS
 from ..data import egemaps
@@ -118,9 +121,7 @@ class Standardiser:
         return (x - self.mean) / self.std
 
 
-def make_svr(C: float, cfg: dict):
-    from sklearn.svm import LinearSVR
-
+def make_svr(C: float, cfg: dict) -> LinearSVR:
     return LinearSVR(C=float(C), epsilon=float(cfg["epsilon"]), loss=cfg["loss"], dual=cfg["loss"] == "epsilon_insensitive",
                      max_iter=int(cfg["max_iter"]), tol=float(cfg["tol"]), random_state=0)
 
@@ -136,10 +137,6 @@ def fit_svr(x_blocks, y_blocks, delay_rows: int, C: float, cfg: dict):
     Y = np.concatenate([p[1] for p in pairs])
     if len(X) == 0:
         raise ValueError(f"a delay of {delay_rows} rows leaves no training pairs")
-    import warnings
-
-    from sklearn.exceptions import ConvergenceWarning
-
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)  # counted in the history instead
         return make_svr(C, cfg).fit(X, Y)
