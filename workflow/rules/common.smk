@@ -2,6 +2,9 @@ from pathlib import Path
 
 from snakemake.exceptions import WorkflowError
 
+from longterm_emotion.data.corpus import list_recordings
+from longterm_emotion.errors import InputDataError
+
 PARTITIONS = ["train", "dev", "test"]
 RESULTS = config["results_dir"]
 SYNTHETIC = config["data_dir"] is None
@@ -27,3 +30,13 @@ FEATURES_DIR = {"fbank": "features", "egemaps": "egemaps"}[config["features"]["f
 
 # Label frames per second implied by stacking (25 Hz: 4 frames of 10 ms).
 LABEL_RATE = 1000.0 / (config["features"]["stack"] * config["features"]["frame_shift_ms"])
+
+
+def egemaps_recordings(partition):
+    """Recording ids of a partition, known before any job runs (the synthetic corpus names them from its config)."""
+    if SYNTHETIC:
+        return [f"{partition}_{n}" for n in range(1, config["synthetic"]["recordings"][partition] + 1)]
+    try:
+        return list_recordings(CORPUS, partition)
+    except InputDataError:
+        return []  # the partition's extract_features job fails naming the problem

@@ -1,18 +1,6 @@
 # The AVEC 2016 audio baseline computed on the same data (issue 13): eGeMAPS v02 descriptors
 # (openSMILE) per recording, gathered per partition and aligned to the label rows of the fbank
 # features, then windowed functionals + linear SVR with delay compensation, chosen on dev.
-from longterm_emotion.data.corpus import list_recordings
-from longterm_emotion.errors import InputDataError
-
-
-def egemaps_recordings(partition):
-    """Recording ids of a partition, known before any job runs (the synthetic corpus names them from its config)."""
-    if SYNTHETIC:
-        return [f"{partition}_{n}" for n in range(1, config["synthetic"]["recordings"][partition] + 1)]
-    try:
-        return list_recordings(CORPUS, partition)
-    except InputDataError:
-        return []  # the partition's extract_features job fails naming the problem
 
 
 rule egemaps_recording:
@@ -73,7 +61,7 @@ rule avec_baseline:
         ),
         directory(f"{RESULTS}/train/avec_baseline/{{dimension}}/per_recording"),
     params:
-        features_root=f"{RESULTS}/egemaps",
+        features_root=lambda wc, input: str(Path(input[0]).parent.parent),
         baseline=config["avec_baseline"],
         label_rate=LABEL_RATE,
         stack=config["features"]["stack"],
