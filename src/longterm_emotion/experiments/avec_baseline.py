@@ -25,6 +25,8 @@ Definitions (each tested against a direct computation):
   'none'; 'centre': p - mean(p) + mean(y_train); 'scale': (p - mean(p)) * std(y_train)
   / std(p) + mean(p); 'centre_scale': both. mean(p) and std(p) are the predictions'
   over the whole partition being predicted; y_train is the training gold standard.
+  (The organisers' later scripts estimate a bias and a scale from dev labels instead;
+  here dev labels only score the candidates, as for every other choice.)
 """
 
 from __future__ import annotations
@@ -122,6 +124,7 @@ class Standardiser:
 
 
 def make_svr(C: float, cfg: dict) -> LinearSVR:
+    """sklearn's liblinear SVR from the `avec_baseline.svr` settings (primal for the L2 loss, dual for the L1 loss)."""
     return LinearSVR(C=float(C), epsilon=float(cfg["epsilon"]), loss=cfg["loss"], dual=cfg["loss"] == "epsilon_insensitive",
                      max_iter=int(cfg["max_iter"]), tol=float(cfg["tol"]), random_state=0)
 
@@ -131,7 +134,8 @@ def _functionals(items, window_s: float, rate: float, stack: int, cov_floor: flo
     return [window_functionals(item["frames"], stack, half, cov_floor) for item in items]
 
 
-def fit_svr(x_blocks, y_blocks, delay_rows: int, C: float, cfg: dict):
+def fit_svr(x_blocks, y_blocks, delay_rows: int, C: float, cfg: dict) -> LinearSVR:
+    """One SVR on the recordings' (functionals, gold standard shifted back by delay_rows) pairs."""
     pairs = [delay_pairs(x, y, delay_rows) for x, y in zip(x_blocks, y_blocks, strict=True)]
     X = np.concatenate([p[0] for p in pairs])
     Y = np.concatenate([p[1] for p in pairs])
