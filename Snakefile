@@ -42,6 +42,7 @@ include: "workflow/rules/features.smk"
 include: "workflow/rules/label_study.smk"
 include: "workflow/rules/sweep.smk"
 include: "workflow/rules/train.smk"
+include: "workflow/rules/egemaps.smk"
 include: "workflow/rules/results.smk"
 include: "workflow/rules/models.smk"
 
@@ -53,6 +54,7 @@ rule all:
         rules.label_study.input,
         rules.sweep.input,
         rules.train.input,
+        rules.avec.input,
         rules.tables.input,
         rules.figures.input,
         rules.models.input,

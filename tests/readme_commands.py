@@ -111,6 +111,8 @@ KINDS = [
     Kind("named target", rf"{SM} (?:corpus|features|label_study|sweep|train|tables|figures)", "snakemake"),
     Kind("sweep benchmark", rf"{SM} sweep --forcerun sweep_length --cores 2", "dry_run",
          "a timing recipe for the default sweep (minutes): dry run on the tiny run's results"),
+    Kind("egemaps networks", rf"{SM} train --cores all --config 'features={{\"frontend\": \"egemaps\"}}' results_dir=results-egemaps",
+         "dry_run", "trains the networks on eGeMAPS (minutes): dry run on an empty folder"),
     # -- prediction for any audio
     Kind("predict", r"longterm-emotion predict --models results --out preds interview\.wav 'more/\*\.flac'", "command",
          subs={"--models results": "--models {tiny}", "--out preds": "--out {tmp}/preds",
@@ -125,6 +127,8 @@ KINDS = [
          subs={"bench/corpus_features.py": "bench/corpus_features.py --duration 3 --per-partition 1 --workers 1"}),
     Kind("prediction benchmark", r"python bench/predict\.py", "command",
          subs={"bench/predict.py": "bench/predict.py --minutes 0.2 --models {tiny} --modes stream"}),
+    Kind("egemaps benchmark", r"python bench/egemaps\.py", "command",
+         subs={"bench/egemaps.py": "bench/egemaps.py --duration 10 --recordings 1 --svr-subsets 200"}),
     Kind("training benchmark", r"python bench/training_epochs\.py", "command",
          subs={"bench/training_epochs.py": "bench/training_epochs.py --results {tiny}"}),
 ]

@@ -18,7 +18,8 @@ ROOT = Path(__file__).resolve().parents[1]
 # distribution name -> import name, for every third-party package the project imports
 IMPORT_NAMES = {"numpy": "numpy", "scipy": "scipy", "pandas": "pandas", "pyyaml": "yaml", "torch": "torch",
                 "kaldiio": "kaldiio", "kaldi-native-fbank": "kaldi_native_fbank", "matplotlib": "matplotlib",
-                "tabulate": "tabulate", "jinja2": "jinja2", "soundfile": "soundfile"}
+                "tabulate": "tabulate", "jinja2": "jinja2", "soundfile": "soundfile",
+                "opensmile": "opensmile", "scikit-learn": "sklearn"}
 # conda packages that install a PyPI distribution under another name
 CONDA_TO_PYPI = {"matplotlib-base": "matplotlib"}
 # modules the functions a rule calls import lazily, by rule

@@ -37,6 +37,7 @@ ALL_RULES = [
     "synthetic_corpus", "extract_features", "label_study_tables", "sweep_length", "sweep_results", "tune",
     "train_model", "best_filter", "linear_baseline", "training_time", "paper_table", "timing_table", "figure5",
     "model_bundle",
+    "egemaps_recording", "egemaps_partition", "avec_baseline",
 ]
 # Rules that run only when asked for (target predict with --config predict_audio=DIR), never in the default DAG.
 ON_DEMAND_RULES = {"predict_audio_file"}
@@ -80,8 +81,11 @@ def test_paper_tables_keep_synthetic_and_recola_apart(tiny, dimension, paper_ccc
     assert "synthetic RECOLA-layout corpus" in ours
     assert "synthetic" not in paper
     assert paper_ccc in paper  # the Down/Up dev CCC printed in the paper
-    for method in ("Linear regression", "Single best filter", "BLSTM", "Dilated", "Down/Up"):
+    for method in ("Linear regression", "Single best filter", "AVEC 2016 baseline (eGeMAPS + SVR), computed",
+                   "BLSTM", "Dilated", "Down/Up"):
         assert method in ours, method
+    assert re.search(r"AVEC 2016 baseline \(eGeMAPS \+ SVR\), computed: window [\d.]+ s, delay [\d.]+ s", ours), ours
+    assert "AVEC 2016 baseline" in paper  # the cited RECOLA row, apart
     table = pd.read_csv(tiny / "tables" / f"{dimension}.csv")
     assert table[["dev_ccc", "test_ccc"]].notna().all().all()  # the synthetic corpus scores test
 

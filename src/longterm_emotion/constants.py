@@ -13,11 +13,14 @@ NETWORKS = ("dilated", "downup", "blstm")
 METHOD_LABELS = {
     "linear_context": "Linear regression, stacked context frames",
     "best_filter": "Single best filter (sweep)",
+    "avec_baseline": "AVEC 2016 baseline (eGeMAPS + SVR), computed",
     "blstm": "BLSTM",
     "dilated": "Dilated",
     "downup": "Down/Up",
 }
 TABLE_METHODS = tuple(METHOD_LABELS)
+# Folder (below results_dir) of each front end's stacked features.
+FRONTEND_FOLDERS = {"fbank": "features", "egemaps": "egemaps"}
 # The two networks whose predictions Figure 5 shows.
 FIGURE5_NETWORKS = ("dilated", "downup")
 

@@ -1,3 +1,4 @@
+import functools
 from pathlib import Path
 
 from snakemake.exceptions import WorkflowError
@@ -5,13 +6,17 @@ from snakemake.exceptions import WorkflowError
 from longterm_emotion import constants
 from longterm_emotion.data import index as corpus_index
 from longterm_emotion.data.corpus import display_name
+from longterm_emotion.errors import InputDataError
 
 PARTITIONS = list(constants.PARTITIONS)
 NETWORKS = list(constants.NETWORKS)
 TABLE_METHODS = list(constants.TABLE_METHODS)
 DIMENSIONS = config["dimensions"]
 RESULTS = config["results_dir"]
-FEATURES = f"{RESULTS}/features"
+# Fbank features (and the aligned labels.csv) always live in features/; the networks read the
+# stacked features of the configured front end: fbank (the paper's) or eGeMAPS descriptors.
+FBANK_FEATURES = f"{RESULTS}/features"
+FEATURES = f"{RESULTS}/{constants.FRONTEND_FOLDERS[config['features']['frontend']]}"
 MANIFEST = config["manifest"]
 SYNTHETIC = config["data_dir"] is None and MANIFEST is None
 CORPUS = f"{RESULTS}/corpus" if SYNTHETIC else config["data_dir"]
@@ -196,3 +201,51 @@ def predict_audio_input(wildcards):
 def predicted_csvs(wildcards):
     """Target predict: one CSV per audio file of config key predict_audio."""
     return [f"{RESULTS}/predictions/{stem}.csv" for stem in predict_audio_files()]
+
+
+@functools.cache
+def recording_sources(partition):
+    """The recordings of a partition (RecordingSource), indexed once; [] when the corpus is broken
+    (the partition's extract_features job then fails naming the problem)."""
+    try:
+        return corpus_index.index_partition(partition, DIMENSIONS, **CORPUS_SOURCE)
+    except InputDataError:
+        return []
+
+
+def egemaps_recordings(partition):
+    """Recording ids of a partition, known before any job runs (the synthetic corpus names them from its config)."""
+    if SYNTHETIC:
+        count = config["synthetic"]["recordings"][partition]
+        return [f"{partition}_{n}" for n in range(1, count + 1)]
+    return [source.name for source in recording_sources(partition)]
+
+
+def _audio_of(recording):
+    if SYNTHETIC:
+        return f"{CORPUS}/recordings_audio/{recording}.wav"
+    by_name = {s.name: s for p in PARTITIONS for s in recording_sources(p)}
+    return str(by_name[recording].audio)
+
+
+def recording_audio(wildcards):
+    """Input of one eGeMAPS job: its audio file (the synthetic corpus's folder, made by a rule)."""
+    return CORPUS if SYNTHETIC else _audio_of(wildcards.recording)
+
+
+def recording_audio_file(wildcards):
+    """Param: the audio file of one eGeMAPS job."""
+    return _audio_of(wildcards.recording)
+
+
+def egemaps_llds(wildcards):
+    """The per-recording descriptor archives of a partition."""
+    return [
+        f"{RESULTS}/egemaps/recordings/{recording}.ark"
+        for recording in egemaps_recordings(wildcards.partition)
+    ]
+
+
+def fbank_settings():
+    """The features section without the front-end switch: switching it must not rerun fbank extraction."""
+    return {k: v for k, v in config["features"].items() if k != "frontend"}

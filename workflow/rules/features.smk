@@ -2,13 +2,13 @@ rule extract_features:
     input:
         corpus=corpus_files,
     output:
-        fbank_ark=f"{FEATURES}/{{partition}}/fbank.ark",
-        fbank_scp=f"{FEATURES}/{{partition}}/fbank.scp",
-        cmvn_ark=f"{FEATURES}/{{partition}}/cmvn.ark",
-        cmvn_scp=f"{FEATURES}/{{partition}}/cmvn.scp",
-        stacked_ark=f"{FEATURES}/{{partition}}/stacked.ark",
-        stacked_scp=f"{FEATURES}/{{partition}}/stacked.scp",
-        labels=f"{FEATURES}/{{partition}}/labels.csv",
+        fbank_ark=f"{FBANK_FEATURES}/{{partition}}/fbank.ark",
+        fbank_scp=f"{FBANK_FEATURES}/{{partition}}/fbank.scp",
+        cmvn_ark=f"{FBANK_FEATURES}/{{partition}}/cmvn.ark",
+        cmvn_scp=f"{FBANK_FEATURES}/{{partition}}/cmvn.scp",
+        stacked_ark=f"{FBANK_FEATURES}/{{partition}}/stacked.ark",
+        stacked_scp=f"{FBANK_FEATURES}/{{partition}}/stacked.scp",
+        labels=f"{FBANK_FEATURES}/{{partition}}/labels.csv",
     log:
         f"{RESULTS}/logs/extract_features/{{partition}}.log",
     benchmark:
@@ -20,7 +20,7 @@ rule extract_features:
         runtime=30,
     params:
         corpus_source=CORPUS_SOURCE,
-        features=config["features"],
+        features=fbank_settings(),
         dimensions=DIMENSIONS,
         out_dir=folder_of("labels"),
     script:
@@ -29,4 +29,4 @@ rule extract_features:
 
 rule features:
     input:
-        stacked_features().values(),
+        expand(f"{FBANK_FEATURES}/{{partition}}/stacked.scp", partition=PARTITIONS),

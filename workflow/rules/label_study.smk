@@ -1,7 +1,7 @@
 rule label_study_tables:
     input:
         labels=expand(
-            f"{FEATURES}/{{partition}}/labels.csv",
+            f"{FBANK_FEATURES}/{{partition}}/labels.csv",
             partition=config["label_study"]["partitions"],
         ),
     output:

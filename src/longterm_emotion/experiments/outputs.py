@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import torch
 
 from ..constants import RUN_PREFIX
 from ..data import corpus
 from ..metrics import ccc, rmse
-from ..nets import training
+
+if TYPE_CHECKING:  # torch is imported only where a model is saved, so torch-free methods can use this module
+    from ..nets import training
+
+
+def _gold(y) -> np.ndarray:
+    """First row of a (1, T) gold standard given as a torch tensor or a numpy array."""
+    return y[0].cpu().numpy() if hasattr(y, "cpu") else np.asarray(y[0])
 
 
 def frame_table(sets, predictions: dict[str, list[np.ndarray]], seeds, rate: float) -> pd.DataFrame:
@@ -21,7 +28,7 @@ def frame_table(sets, predictions: dict[str, list[np.ndarray]], seeds, rate: flo
         for rec, pred in zip(recordings, predictions[partition], strict=True):
             T = pred.shape[1]
             frame = pd.DataFrame({"partition": partition, "recording": rec.name, "frameTime": np.arange(T) / rate,
-                                  "gold": rec.y[0].cpu().numpy() if rec.y is not None else np.nan})
+                                  "gold": _gold(rec.y) if rec.y is not None else np.nan})
             for m, seed in enumerate(seeds):
                 frame[f"{RUN_PREFIX}{seed}"] = pred[m]
             frame["ensemble"] = pred.mean(axis=0)
@@ -68,6 +75,8 @@ def write_outputs(out_dir, frames, scores, history, dimension) -> None:
 
 def save_model(result: training.TrainResult, model_name: str, settings: dict, path) -> None:
     """Best-epoch parameters of every member with what is needed to rebuild the model."""
+    import torch
+
     torch.save({"model": model_name, "settings": settings, "seeds": list(result.model.seeds),
                 "state_dict": result.model.state_dict(), "best_epoch": result.best_epoch,
                 "best_dev_ccc": result.best_dev_ccc}, path)

@@ -12,19 +12,27 @@ from ..constants import METHOD_LABELS, PAPER_TABLE_NUMBER, RUN_PREFIX
 from .paper import PAPER_RECOLA, paper_table
 from .tables import write_table
 
+NOTE_FILE = "note.txt"
+
 
 def _score(scores: pd.DataFrame, partition: str, run: str, column: str) -> float:
     row = scores[(scores["partition"] == partition) & (scores["run"] == run)]
     return float(row[column].iloc[0]) if len(row) and column in row else np.nan
 
 
+def method_note(score_file) -> str:
+    """A method's row note (e.g. the settings it chose on dev): note.txt beside its scores.csv, if it writes one."""
+    path = Path(score_file).with_name(NOTE_FILE)
+    return path.read_text(encoding="utf-8").strip() if path.is_file() else ""
+
+
 def results_table(score_files: dict[str, str]) -> pd.DataFrame:
-    """One row per method: dev/test RMSE and CCC as mean and std over runs, and of the ensemble."""
+    """One row per method: dev/test RMSE and CCC as mean and std over runs, and of the ensemble; its note."""
     rows = []
     for method, path in score_files.items():
         scores = pd.read_csv(path)
         runs = int((scores["run"].str.startswith(RUN_PREFIX) & (scores["partition"] == "dev")).sum())
-        row = {"method": METHOD_LABELS.get(method, method), "runs": runs}
+        row = {"method": METHOD_LABELS.get(method, method), "runs": runs, "note": method_note(path)}
         for partition in ("dev", "test"):
             for metric in ("rmse", "ccc"):
                 row[f"{partition}_{metric}"] = _score(scores, partition, "mean", metric)
@@ -81,6 +89,9 @@ def markdown_table(ours: pd.DataFrame, smooth: pd.DataFrame, dimension: str, cor
             f"| {change} | {above} |"
         )
     lines.append(f"| gold standard (dev) | | | | | | | {gold['mean_abs_change']:.4f} | {gold['power_above_cutoff']:.2%} |")
+    notes = [f"- {row['method']}: {row['note']}" for _, row in ours.iterrows() if row["note"]]
+    if notes:
+        lines += ["", "Notes:", "", *notes]
     lines += [
         "",
         "**RECOLA, numbers printed in the paper** (audio only; not computed here; — = not reported):",

@@ -37,10 +37,14 @@ def write_summary(*, path, corpus_name: str, sweep_csv, spectrum_csv, downsampli
                      f"{int(ok.max()) if len(ok) else 'none'} (paper, RECOLA: up to 64)")
     lines += ["", "## Tables 1 and 2: dev and test CCC (mean over runs / ensemble)", "",
               "| dimension | method | dev CCC | dev CCC ens. | test CCC | test CCC ens. |", "|---|---|---|---|---|---|"]
+    notes = []
     for dimension, table_csv in table_csvs.items():
         for _, row in pd.read_csv(table_csv).iterrows():
             cells = [row["dev_ccc"], row["dev_ccc_ensemble"], row["test_ccc"], row["test_ccc_ensemble"]]
             lines.append(f"| {dimension} | {row['method']} | " + " | ".join(format_mean_std(v, np.nan) for v in cells) + " |")
+            if isinstance(row.get("note"), str) and row["note"]:
+                notes.append(f"- {dimension}, {row['method']}: {row['note']}")
+    lines += ["", *notes] if notes else []
     lines += ["", "## Training time per epoch", "", "| model | parameters | device | seconds per epoch |", "|---|---|---|---|"]
     for _, row in timing.iterrows():
         lines.append(f"| {row['model']} | {row['parameters']} | {row['device']} | {row['seconds_per_epoch']:.2f} |")
