@@ -102,7 +102,7 @@ def test_bundle_round_trip(tiny, tmp_path):
                                    "a corpus", config)
     assert {k: v for k, v in loaded.items() if k != "state_dict"} == {k: v for k, v in made.items() if k != "state_dict"}
     saved = torch.load(train / "model.pt", weights_only=False)
-    reference = build_model("downup", 160, saved["seeds"], **bundles_mod.split_settings(saved["settings"])[0])
+    reference = build_model("downup", 160, saved["seeds"], **saved["settings"]["net"])
     reference.load_state_dict(saved["state_dict"])
     x = torch.randn(1, 160, 333, generator=torch.Generator().manual_seed(0))
     with torch.no_grad():
