@@ -42,6 +42,7 @@ include: "workflow/rules/features.smk"
 include: "workflow/rules/label_study.smk"
 include: "workflow/rules/sweep.smk"
 include: "workflow/rules/train.smk"
+include: "workflow/rules/evidence.smk"
 include: "workflow/rules/results.smk"
 
 

@@ -71,3 +71,72 @@ def test_p_value_definition_on_known_samples():
     d = np.array([-2, -1, -0.5, 1, 2, 3, 4, 5, 6.0])
     assert bootstrap.bootstrap_p_value(d) == pytest.approx(0.8)
     assert bootstrap.bootstrap_p_value(np.zeros(9)) == 1.0
+
+
+def test_one_recording_gives_no_interval_and_no_p_value():
+    gold, names = corpus(recordings=1)
+    rng = np.random.default_rng(5)
+    good, bad = gold + rng.normal(scale=0.01, size=gold.size), gold + rng.normal(scale=0.3, size=gold.size)
+    diff = bootstrap.paired_difference(gold, good, bad, names, EVIDENCE)
+    assert diff.estimate > 0 and np.isnan([diff.low, diff.high, diff.p_value]).all()
+    interval = bootstrap.ccc_intervals(gold, {"m": good}, names, EVIDENCE)["m"]
+    assert interval.estimate == pytest.approx(ccc(gold, good)) and np.isnan(interval.low)
+
+
+# --- the comparisons table and the per-recording CCCs (reporting/evidence.py) -------------------
+
+
+def write_predictions(path, gold, names, noise, seed, partition="dev"):
+    """predictions.csv of a fake method: two runs (gold + noise) and their ensemble."""
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+    frame = pd.DataFrame({"partition": partition, "recording": names, "frameTime": 0.0, "gold": gold})
+    for s in (0, 1):
+        frame[f"seed_{s}"] = gold + rng.normal(scale=noise, size=gold.size)
+    frame["ensemble"] = frame[["seed_0", "seed_1"]].mean(axis=1)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(path, index=False)
+    return path
+
+
+def test_comparisons_table_pairs_methods_on_the_same_recordings(tmp_path):
+    import pandas as pd
+
+    from longterm_emotion.errors import InputDataError
+    from longterm_emotion.reporting import evidence
+
+    gold, names = corpus(recordings=5, frames=300)
+    files = {"arousal": {"good": write_predictions(tmp_path / "good.csv", gold, names, 0.005, 0),
+                         "bad": write_predictions(tmp_path / "bad.csv", gold, names, 0.2, 1),
+                         "copy": tmp_path / "copy.csv"}}
+    (tmp_path / "copy.csv").write_bytes((tmp_path / "good.csv").read_bytes())
+    table = evidence.write_comparisons(prediction_files=files, comparisons=[("good", "bad"), ("good", "copy")],
+                                       evidence={"resamples": 1000, "seed": 0, "confidence": 0.95},
+                                       stem=tmp_path / "tables" / "comparisons", corpus_name="corpus X")
+    good_bad, good_copy = table.iloc[0], table.iloc[1]
+    assert good_bad["low"] > 0 and good_bad["p_value"] == pytest.approx(2 / 1001)
+    assert (good_copy["difference"], good_copy["low"], good_copy["high"], good_copy["p_value"]) == (0, 0, 0, 1)
+    assert pd.read_csv(tmp_path / "tables" / "comparisons.csv")["corpus"].eq("corpus X").all()
+    assert "p = 1" in (tmp_path / "tables" / "comparisons.md").read_text()
+
+    per_rec = evidence.per_recording_table(files)
+    assert len(per_rec) == 3 * 5 and set(per_rec["recording"]) == set(np.unique(names))
+    good_rows = per_rec[per_rec["method"] == "good"]
+    first = names == "dev_1"
+    frame = pd.read_csv(files["arousal"]["good"])
+    assert good_rows.iloc[0]["ccc"] == pytest.approx(ccc(gold[first], frame["ensemble"][first]))
+
+    write_predictions(tmp_path / "other.csv", gold[::-1].copy(), names, 0.01, 2)
+    files["arousal"]["other"] = tmp_path / "other.csv"
+    with pytest.raises(InputDataError, match="other.csv: dev recordings or gold standard differ"):
+        evidence.comparison_table(files, [("good", "other")], bootstrap.Evidence(200, 0, 0.95))
+
+
+def test_sweep_interval_is_the_t_interval_of_the_mean_over_runs():
+    from longterm_emotion.experiments.sweep import mean_interval
+
+    low, high = mean_interval([1.0, 2.0, 3.0], 0.95)  # mean 2, s = 1, t(0.975, 2 dof) = 4.3027
+    assert (low, high) == pytest.approx((2 - 4.302653 / np.sqrt(3), 2 + 4.302653 / np.sqrt(3)), abs=1e-5)
+    assert mean_interval([0.5, 0.5, 0.5], 0.95) == (0.5, 0.5)
+    assert np.isnan(mean_interval([0.5], 0.95)).all()

@@ -26,6 +26,7 @@ import pandas as pd
 import pytest
 import yaml
 
+from longterm_emotion import constants
 from snakemake_runner import REPO, TINY, TINY_CFG, Result, dry_run_jobs, run_ok, snakemake
 DIMENSIONS = ["arousal", "valence"]
 PARTITIONS = ["train", "dev", "test"]
@@ -54,11 +55,13 @@ def rules_with_a_command() -> list[str]:
 
 @pytest.mark.slow
 def test_full_run_writes_every_artefact(tiny):
-    for name in ("figure1_filter_length.png", "figure4_downsampling.png", "label_spectrum.png", "figure5_predictions.png"):
+    for name in ("figure1_filter_length.png", "figure4_downsampling.png", "label_spectrum.png", "figure5_predictions.png",
+                 "per_recording_ccc.png"):
         path = tiny / "figures" / name
         assert path.is_file() and path.stat().st_size > 1000, path
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", path
-    for name in ("arousal.md", "valence.md", "training_time.md", "arousal.csv", "valence.csv"):
+    for name in ("arousal.md", "valence.md", "training_time.md", "arousal.csv", "valence.csv", "comparisons.md",
+                 "comparisons.tex", "per_recording_ccc.csv"):
         assert (tiny / "tables" / name).stat().st_size > 0, name
     for name in ("spectrum.csv", "downsampling.csv"):
         table = pd.read_csv(tiny / "label_study" / name)
@@ -66,6 +69,15 @@ def test_full_run_writes_every_artefact(tiny):
     assert "synthetic RECOLA-layout corpus" in (tiny / "tables" / "training_time.md").read_text()
     timing = pd.read_csv(tiny / "tables" / "training_time.csv")
     assert len(timing) == 3 and (timing["seconds_per_epoch"] > 0).all()
+    comparisons = pd.read_csv(tiny / "tables" / "comparisons.csv")
+    # every comparison of the paper, per dimension, on dev (2 recordings: an interval) and test (1: none)
+    assert len(comparisons) == len(constants.COMPARISONS) * len(DIMENSIONS) * 2
+    dev = comparisons[comparisons["partition"] == "dev"]
+    assert (dev["low"] <= dev["difference"] + 1e-12).all() and (dev["difference"] <= dev["high"] + 1e-12).all()
+    assert comparisons.loc[comparisons["partition"] == "test", "p_value"].isna().all()
+    table = pd.read_csv(tiny / "tables" / "arousal.csv")
+    assert (table["dev_ccc_ensemble_low"] <= table["dev_ccc_ensemble_high"]).all()
+    assert table["mean_abs_change_runs"].notna().all()
 
 
 @pytest.mark.slow

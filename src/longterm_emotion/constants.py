@@ -18,6 +18,15 @@ METHOD_LABELS = {
     "downup": "Down/Up",
 }
 TABLE_METHODS = tuple(METHOD_LABELS)
+# The comparisons the paper makes (method A, method B: the table gives CCC(A) - CCC(B) on the same recordings).
+COMPARISONS = (
+    ("dilated", "blstm"),
+    ("downup", "blstm"),
+    ("downup", "dilated"),
+    ("dilated", "best_filter"),
+    ("downup", "best_filter"),
+    ("blstm", "best_filter"),
+)
 # The two networks whose predictions Figure 5 shows.
 FIGURE5_NETWORKS = ("dilated", "downup")
 

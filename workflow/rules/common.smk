@@ -138,3 +138,26 @@ def corpus_files(wildcards):
             wildcards.partition, DIMENSIONS, **CORPUS_SOURCE
         )
     ]
+
+
+def comparison_methods():
+    """The methods the comparisons table compares (in the order of the table's rows)."""
+    return list(dict.fromkeys(m for pair in constants.COMPARISONS for m in pair))
+
+
+def _predictions(methods):
+    return {
+        f"predictions_{dimension}_{method}": f"{RESULTS}/train/{method}/{dimension}/predictions.csv"
+        for dimension in DIMENSIONS
+        for method in methods
+    }
+
+
+def comparison_inputs(wildcards):
+    """predictions_<dimension>_<method> of every method the comparisons table compares."""
+    return _predictions(comparison_methods())
+
+
+def per_recording_inputs(wildcards):
+    """predictions_<dimension>_<method> of every method of Tables 1 and 2."""
+    return _predictions(TABLE_METHODS)

@@ -22,6 +22,10 @@ with the usual +1 correction (Davison & Hinkley 1997, eq. 4.11) so that p is nev
 smallest value is 2 / (B + 1). Identical predictions give d_b = 0 for every resample: a zero-width
 interval [0, 0] and p = 1. It is (up to the +1) the smallest alpha at which the 1 - alpha
 percentile interval of the difference excludes 0.
+
+With fewer than two recordings there is nothing to resample: intervals and p-values are NaN.
+With R recordings there are only C(2R - 1, R) distinct resamples (24,310 for 9, 3 for 2), so
+intervals of small partitions are coarse.
 """
 
 from __future__ import annotations
@@ -158,6 +162,8 @@ def ccc_intervals(gold, predictions: dict[str, np.ndarray], recordings, evidence
     counts = resample_counts(len(stats.n), evidence.resamples, evidence.seed)
     samples = resampled_ccc(stats, counts)
     low, high = percentile_interval(samples, evidence.confidence)
+    if len(stats.n) < 2:  # one recording: every resample is the same, no interval
+        low, high = np.full_like(low, np.nan), np.full_like(high, np.nan)
     point = full_ccc(stats)
     return {m: Interval(float(point[i]), float(low[i]), float(high[i])) for i, m in enumerate(names)}
 
@@ -182,9 +188,12 @@ def paired_difference(gold, pred_a, pred_b, recordings, evidence: Evidence) -> D
     samples = resampled_ccc(stats, counts)
     d = samples[:, 0] - samples[:, 1]
     low, high = percentile_interval(d, evidence.confidence)
+    p_value = bootstrap_p_value(d)
+    if len(stats.n) < 2:  # one recording: every resample is the same, no interval and no test
+        low = high = p_value = np.nan
     point = full_ccc(stats)
     return Difference(float(point[0]), float(point[1]), float(point[0] - point[1]), float(low), float(high),
-                      float(bootstrap_p_value(d)), int(evidence.resamples))
+                      float(p_value), int(evidence.resamples))
 
 
 def per_recording_ccc(frames: pd.DataFrame, column: str = "ensemble") -> pd.DataFrame:

@@ -117,10 +117,11 @@ def plot_spectrum(freqs_by_dimension: dict, cumshare_by_dimension: dict, path,
     return fig
 
 
-def plot_sweep(summary: pd.DataFrame, path, corpus_name: str):
-    """Figure 1: mean dev CCC against filter length L (log2 axis), band of one std over runs.
+def plot_sweep(summary: pd.DataFrame, path, corpus_name: str, confidence: float = 0.95):
+    """Figure 1: mean dev CCC against filter length L (log2 axis), band: the interval of the mean over runs.
 
-    ``summary`` is ``sweep.summarise``'s table. The top axis gives L in seconds.
+    ``summary`` is ``sweep.summarise``'s table; the band is its dev_ccc_low/high (a t-interval over
+    runs, seed variation only), or one std when the table has no interval. The top axis gives L in seconds.
     Returns the closed Figure.
     """
     fig, ax = _new_axes()
@@ -130,8 +131,11 @@ def plot_sweep(summary: pd.DataFrame, path, corpus_name: str):
         mean, std = rows["dev_ccc_mean"].to_numpy(), rows["dev_ccc_std"].to_numpy()
         ax.plot(rows["filter_length"], mean, "o-", color=color,
                 label=f"{dimension}: mean of {rows['runs'].iloc[0]} runs")
-        ax.fill_between(rows["filter_length"], mean - std, mean + std, color=color, alpha=0.2,
-                        label=f"{dimension}: \u00b11 std")
+        if "dev_ccc_low" in rows and rows["dev_ccc_low"].notna().all():
+            low, high, band = rows["dev_ccc_low"], rows["dev_ccc_high"], f"{confidence:.0%} t-interval of the mean (seeds)"
+        else:
+            low, high, band = mean - std, mean + std, "\u00b11 std"
+        ax.fill_between(rows["filter_length"], low, high, color=color, alpha=0.2, label=f"{dimension}: {band}")
     lengths = np.sort(summary["filter_length"].unique())
     seconds_per_frame = float((summary["context_s"] / summary["filter_length"]).iloc[0])
     ax.set_xscale("log", base=2)
@@ -185,3 +189,38 @@ def write_figure5(*, prediction_files: dict, cfg: dict, path, corpus_name: str) 
     """Figure 5 from {dimension: {model: predictions.csv}} of the dilated and down/up networks."""
     frames = {d: {METHOD_LABELS[m]: pd.read_csv(p) for m, p in by_model.items()} for d, by_model in prediction_files.items()}
     plot_predictions(frames, cfg["recording"], cfg["start_s"], cfg["duration_s"], path, corpus_name)
+
+
+PARTITION_STYLE = {"dev": {"marker": "o", "color": "tab:green", "offset": 0.15},
+                   "test": {"marker": "^", "color": "tab:purple", "offset": -0.15}}
+
+
+def plot_per_recording(table: pd.DataFrame, path, corpus_name: str):
+    """CCC of every method's ensemble on each recording: one panel per dimension, one row per method,
+    a point per recording (dev and test apart), so a reader sees whether one recording carries a difference.
+
+    ``table`` is ``evidence.per_recording_table``'s (dimension, method, partition, recording, ccc).
+    Returns the closed Figure.
+    """
+    dimensions = list(pd.unique(table["dimension"]))
+    methods = list(pd.unique(table["method"]))
+    fig, axes = plt.subplots(1, len(dimensions), figsize=(4.2 * len(dimensions), 0.6 * len(methods) + 2.0),
+                             sharey=True, layout="constrained", squeeze=False)
+    for ax, dimension in zip(axes[0], dimensions):
+        rows = table[table["dimension"] == dimension]
+        ax.grid(True, axis="x", alpha=0.3)
+        for partition, style in PARTITION_STYLE.items():
+            part = rows[rows["partition"] == partition]
+            if not len(part):
+                continue
+            y = np.array([len(methods) - 1 - methods.index(m) for m in part["method"]]) + style["offset"]
+            ax.scatter(part["ccc"], y, marker=style["marker"], color=style["color"], alpha=0.7, s=22,
+                       label=f"{partition}: one point per recording ({part['recording'].nunique()} in all)")
+        ax.set_yticks(range(len(methods)), [METHOD_LABELS.get(m, m) for m in reversed(methods)])
+        ax.set_ylim(-0.6, len(methods) - 0.4)
+        ax.set_xlabel("ensemble CCC on one recording\n(dimensionless)")
+        ax.set_title(f"{dimension}")
+    fig.suptitle(f"CCC per recording and method\n{corpus_name}", fontsize="medium")
+    _legend_below(fig, axes[0][0])
+    _finish(fig, path)
+    return fig
