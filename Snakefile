@@ -44,6 +44,7 @@ include: "workflow/rules/sweep.smk"
 include: "workflow/rules/train.smk"
 include: "workflow/rules/evidence.smk"
 include: "workflow/rules/results.smk"
+include: "workflow/rules/results_doc.smk"
 
 
 rule all:
@@ -56,3 +57,4 @@ rule all:
         rules.tables.input,
         rules.figures.input,
         rules.summary.output,
+        rules.results_doc.output,

@@ -5,6 +5,7 @@ from snakemake.exceptions import WorkflowError
 from longterm_emotion import constants
 from longterm_emotion.data import index as corpus_index
 from longterm_emotion.data.corpus import display_name
+from longterm_emotion.reporting import results_doc
 
 PARTITIONS = list(constants.PARTITIONS)
 NETWORKS = list(constants.NETWORKS)
@@ -161,3 +162,8 @@ def comparison_inputs(wildcards):
 def per_recording_inputs(wildcards):
     """predictions_<dimension>_<method> of every method of Tables 1 and 2."""
     return _predictions(TABLE_METHODS)
+
+
+def results_doc_inputs(wildcards):
+    """The files of this run the README's results section is made from (results_doc.results_files)."""
+    return results_doc.results_files(RESULTS, DIMENSIONS)

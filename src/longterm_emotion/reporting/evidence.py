@@ -69,6 +69,8 @@ def write_comparisons(*, prediction_files: dict[str, dict[str, str]], comparison
                f"low/high: {level} percentile interval over {evidence.resamples} resamples of the recordings "
                f"(seed {evidence.seed}), both methods scored on the same resampled recordings.",
                P_VALUE_NOTE,
+               "With R recordings only C(2R - 1, R) distinct resamples exist (3 for 2 recordings, 24,310 for 9): "
+               "intervals and p-values of small partitions are coarse; with one recording there are none (NaN).",
                "The interval covers which recordings happen to be in the partition, not the training seeds "
                "(the ensembles average the seeds)."],
     )
