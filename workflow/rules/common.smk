@@ -18,6 +18,8 @@ SYNTHETIC = config["data_dir"] is None and MANIFEST is None
 CORPUS = f"{RESULTS}/corpus" if SYNTHETIC else config["data_dir"]
 # Where the features read the recordings from: an AVEC 2016-layout folder or a manifest CSV.
 CORPUS_SOURCE = {"manifest": MANIFEST} if MANIFEST else {"data_dir": CORPUS}
+# sweep/sweep.csv of a run on the control corpus (config evidence.control_sweep), or None.
+CONTROL_SWEEP = config["evidence"]["control_sweep"]
 LABEL_RATE = constants.label_rate(
     config["features"]["stack"], config["features"]["frame_shift_ms"]
 )
@@ -166,4 +168,9 @@ def per_recording_inputs(wildcards):
 
 def results_doc_inputs(wildcards):
     """The files of this run the README's results section is made from (results_doc.results_files)."""
-    return results_doc.results_files(RESULTS, DIMENSIONS)
+    return results_doc.results_files(RESULTS, DIMENSIONS, control=bool(CONTROL_SWEEP))
+
+
+def bootstrap_settings():
+    """The evidence section without control_sweep: naming a control run must not rerun the tables."""
+    return {k: v for k, v in config["evidence"].items() if k != "control_sweep"}

@@ -21,7 +21,7 @@ rule comparisons:
         dimensions=DIMENSIONS,
         methods=comparison_methods(),
         comparisons=[list(pair) for pair in constants.COMPARISONS],
-        evidence=config["evidence"],
+        evidence=bootstrap_settings(),
         corpus_name=corpus_name(),
         stem=stem_of("csv"),
     script:
@@ -48,3 +48,26 @@ rule per_recording:
         corpus_name=corpus_name(),
     script:
         "../scripts/per_recording.py"
+
+
+if CONTROL_SWEEP:
+
+    rule figure1_corpora:
+        input:
+            sweep=f"{RESULTS}/sweep/sweep.csv",
+            control=CONTROL_SWEEP,
+        output:
+            figure=report(
+                f"{RESULTS}/figures/figure1_corpora.png",
+                caption="../report/figure1_corpora.rst",
+                category="4 Preliminary experiment",
+            ),
+            control=f"{RESULTS}/{results_doc.CONTROL_SWEEP}",
+        log:
+            f"{RESULTS}/logs/figure1_corpora.log",
+        conda:
+            "../../envs/plots.yaml"
+        params:
+            confidence=config["evidence"]["confidence"],
+        script:
+            "../scripts/figure1_corpora.py"

@@ -20,7 +20,7 @@ rule paper_table:
         cutoff_hz=config["label_study"]["cutoff_hz"],
         corpus_name=corpus_name(),
         stem=stem_of("csv"),
-        evidence=config["evidence"],
+        evidence=bootstrap_settings(),
     script:
         "../scripts/paper_table.py"
 

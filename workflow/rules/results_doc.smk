@@ -8,7 +8,10 @@ rule results_doc:
         unpack(results_doc_inputs),
     output:
         text=f"{RESULTS}/docs/results.md",
-        figures=[f"{RESULTS}/docs/figures/{name}" for name in results_doc.FIGURES],
+        figures=[
+            f"{RESULTS}/docs/figures/{name}"
+            for name in results_doc.figures(bool(CONTROL_SWEEP))
+        ],
     log:
         f"{RESULTS}/logs/results_doc.log",
     conda:

@@ -106,3 +106,20 @@ def write_results(*, run_csvs, stem, frame_rate: float, corpus_name: str, figure
     runs.assign(corpus=corpus_name).to_csv(f"{stem}_runs.csv", index=False)
     plots.plot_sweep(summary, figure_path, corpus_name, confidence)
     return summary
+
+
+def write_corpora_figure(*, sweep_csvs: dict, figure_path, confidence: float = 0.95, copy_to=None) -> None:
+    """Figure 1 of several runs' sweep tables (corpus name from each table) in one figure; `copy_to`
+    {name: path} keeps a copy of the other runs' tables next to this run's results."""
+    import shutil
+
+    from ..reporting import plots
+
+    summaries = {}
+    for key, path in sweep_csvs.items():
+        table = pd.read_csv(path)
+        name = str(table["corpus"].iloc[0])
+        summaries[name if name not in summaries else f"{name} ({key})"] = table
+    plots.plot_sweep_corpora(summaries, figure_path, confidence)
+    for name, target in (copy_to or {}).items():
+        shutil.copyfile(sweep_csvs[name], target)

@@ -224,3 +224,41 @@ def plot_per_recording(table: pd.DataFrame, path, corpus_name: str):
     _legend_below(fig, axes[0][0])
     _finish(fig, path)
     return fig
+
+
+def plot_sweep_corpora(summaries: dict, path, confidence: float = 0.95):
+    """Figure 1 on several corpora side by side: one panel per dimension, a line (mean dev CCC over
+    runs) and band (t-interval of the mean, or one std) per corpus, the best L of each marked.
+
+    ``summaries`` maps a corpus name to ``sweep.summarise``'s table. Returns the closed Figure.
+    """
+    dimensions = list(dict.fromkeys(d for s in summaries.values() for d in s["dimension"]))
+    fig, axes = plt.subplots(1, len(dimensions), figsize=(5.2 * len(dimensions), 4.8), sharey=True,
+                             layout="constrained", squeeze=False)
+    for ax, dimension in zip(axes[0], dimensions):
+        ax.grid(True, which="major", alpha=0.3)
+        for i, (name, summary) in enumerate(summaries.items()):
+            rows = summary[summary["dimension"] == dimension].sort_values("filter_length")
+            mean = rows["dev_ccc_mean"].to_numpy()
+            if "dev_ccc_low" in rows and rows["dev_ccc_low"].notna().all():
+                low, high = rows["dev_ccc_low"], rows["dev_ccc_high"]
+                band = f"{confidence:.0%} t-interval (seeds)"
+            else:
+                low, high, band = mean - rows["dev_ccc_std"], mean + rows["dev_ccc_std"], "\u00b11 std"
+            best = rows.loc[rows["dev_ccc_mean"].idxmax()]
+            ax.plot(rows["filter_length"], mean, "o-", color=f"C{i}",
+                    label=f"{name}: mean of {rows['runs'].iloc[0]} runs, {band}")
+            ax.fill_between(rows["filter_length"], low, high, color=f"C{i}", alpha=0.2)
+            ax.plot([best["filter_length"]], [best["dev_ccc_mean"]], "*", color=f"C{i}", markersize=14,
+                    markeredgecolor="k", label=f"{name}: best L" if dimension == dimensions[0] else None)
+        lengths = np.sort(pd.concat([s["filter_length"] for s in summaries.values()]).unique())
+        ax.set_xscale("log", base=2)
+        ax.set_xticks(lengths, [str(n) for n in lengths], fontsize="small")
+        ax.minorticks_off()
+        ax.set_xlabel("filter length L (frames of 40 ms; log2 scale)")
+        ax.set_title(dimension)
+    axes[0][0].set_ylabel("dev CCC (dimensionless)")
+    fig.suptitle("Single-filter network: context length vs dev CCC on two corpora", fontsize="medium")
+    _legend_below(fig, axes[0][0], ncol=2)
+    _finish(fig, path)
+    return fig

@@ -23,16 +23,31 @@ FIGURES = {  # name in the text -> path below the results folder
     "figure5_predictions.png": "figures/figure5_predictions.png",
     "per_recording_ccc.png": "figures/per_recording_ccc.png",
 }
+# With a control run (config evidence.control_sweep): Figure 1 of both corpora and the control's sweep table.
+CONTROL_FIGURE = {"figure1_corpora.png": "figures/figure1_corpora.png"}
+CONTROL_SWEEP = "sweep/control_sweep.csv"
 
 
-def results_files(results_dir, dimensions) -> dict[str, str]:
-    """The files of a results folder the results section is made from, by name (the rule's inputs)."""
+def figures(control: bool) -> dict[str, str]:
+    """Figures of the results section: name in docs/figures -> path below the results folder."""
+    return FIGURES | (CONTROL_FIGURE if control else {})
+
+
+def results_files(results_dir, dimensions, control: bool | None = None) -> dict[str, str]:
+    """The files of a results folder the results section is made from, by name (the rule's inputs).
+
+    `control`: whether the run compared its sweep with a control run's (evidence.control_sweep);
+    None: when the folder holds the control's sweep table."""
     root = Path(results_dir)
+    if control is None:
+        control = (root / CONTROL_SWEEP).is_file()
     files = {"sweep": "sweep/sweep.csv", "spectrum": "label_study/spectrum.csv",
              "downsampling": "label_study/downsampling.csv", "comparisons": "tables/comparisons.csv",
              "timing": "tables/training_time.csv"}
     files |= {f"table_{d}": f"tables/{d}.md" for d in dimensions}
-    files |= {f"figure_{Path(name).stem}": path for name, path in FIGURES.items()}
+    files |= {f"figure_{Path(name).stem}": path for name, path in figures(control).items()}
+    if control:
+        files["control_sweep"] = CONTROL_SWEEP
     return {name: str(root / path) for name, path in files.items()}
 
 
@@ -78,7 +93,21 @@ def results_text(files: dict[str, str], dimensions, figures_link: str = "docs/fi
         cells = [_interval(m, lo, hi) for m, lo, hi in zip(rows["dev_ccc_mean"], rows["dev_ccc_low"], rows["dev_ccc_high"])]
         best = rows.loc[rows["dev_ccc_mean"].idxmax()]
         lines.append(f"| {dimension} (best L={int(best['filter_length'])}) | " + " | ".join(cells) + " |")
-    lines += ["", f"![Figure 1]({figures_link}/figure1_filter_length.png)", "", "**Label study (Section 5.2, Figure 4):**"]
+    lines += ["", f"![Figure 1]({figures_link}/figure1_filter_length.png)", ""]
+    if "control_sweep" in files:
+        control = pd.read_csv(files["control_sweep"])
+        lines += [f"**The same sweep on a control corpus** ({control['corpus'].iloc[0]}; `config/control_fast.yaml`): "
+                  "best filter length per dimension on each corpus (mean dev CCC over runs):", "",
+                  "| corpus | " + " | ".join(dimensions) + " |", "|---|" + "---|" * len(dimensions)]
+        for table in (sweep, control):
+            cells = []
+            for dimension in dimensions:
+                rows = table[table["dimension"] == dimension]
+                best = rows.loc[rows["dev_ccc_mean"].idxmax()]
+                cells.append(f"L={int(best['filter_length'])} ({best['context_s']:g} s): {best['dev_ccc_mean']:.3f}")
+            lines.append(f"| {table['corpus'].iloc[0]} | " + " | ".join(cells) + " |")
+        lines += ["", f"![Figure 1 on both corpora]({figures_link}/figure1_corpora.png)", ""]
+    lines += ["**Label study (Section 5.2, Figure 4):**"]
     for _, row in spectrum[spectrum["recording"] == "ALL"].iterrows():
         lines.append(f"{row['share_below']:.1%} of the {row['dimension']} gold standard's fluctuation power lies below "
                      f"{row['cutoff_hz']:g} Hz (paper, RECOLA: more than {PAPER_POWER_SHARE:.0%}).")
@@ -119,7 +148,7 @@ def write_results_doc(*, files: dict[str, str], dimensions, out, figures_dir) ->
     out.write_text(text, encoding="utf-8")
     figures_dir = Path(figures_dir)
     figures_dir.mkdir(parents=True, exist_ok=True)
-    for name in FIGURES:
+    for name in figures("control_sweep" in files):
         shutil.copyfile(files[f"figure_{Path(name).stem}"], figures_dir / name)
     return text
 
