@@ -145,7 +145,8 @@ def test_new_filter_length_reruns_only_what_depends_on_it(tiny, tmp_path):
     jobs = dry_run_jobs(result.output)
     rules = sorted(rule for rule, _ in jobs)
     # Everything downstream of the sweep reruns, nothing else (no features, tuning or training of the nets).
-    downstream = {"sweep_length", "sweep_results", "best_filter", "paper_table", "summary", "all"}
+    downstream = {"sweep_length", "sweep_results", "best_filter", "paper_table", "summary", "all", "comparisons",
+                  "per_recording", "results_doc"}
     assert set(rules) <= downstream, sorted(set(rules) - downstream)
     for rule, count in (("sweep_length", 2), ("sweep_results", 1), ("best_filter", 2), ("paper_table", 2)):
         assert rules.count(rule) == count, (rule, rules)
@@ -278,8 +279,17 @@ def test_default_dry_run_lists_every_rule(tmp_path):
     result = run_ok(results_dir=tmp_path / "results", configfiles=(), options=["-n"])
     rules = {rule for rule, _ in dry_run_jobs(result.output)}
     assert set(ALL_RULES) <= rules, sorted(set(ALL_RULES) - rules)
-    assert set(rules_with_a_command()) <= rules, sorted(set(rules_with_a_command()) - rules)
+    # figure1_corpora exists only when evidence.control_sweep names a control run (test below)
+    assert set(rules_with_a_command()) - {"figure1_corpora"} <= rules, sorted(set(rules_with_a_command()) - rules)
     assert not (tmp_path / "results").exists()
+
+
+@pytest.mark.slow
+def test_naming_a_control_run_adds_figure1_of_both_corpora_and_reruns_nothing_else(tiny, tmp_path):
+    overlay = tmp_path / "control.yaml"
+    overlay.write_text(yaml.safe_dump({"evidence": {"control_sweep": str(tiny / "sweep" / "sweep.csv")}}))
+    result = run_ok(results_dir=tiny, configfiles=(TINY, overlay), options=["-n"])
+    assert sorted(rule for rule, _ in dry_run_jobs(result.output)) == ["all", "figure1_corpora", "results_doc"]
 
 
 @pytest.mark.slow
