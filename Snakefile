@@ -43,7 +43,9 @@ include: "workflow/rules/label_study.smk"
 include: "workflow/rules/sweep.smk"
 include: "workflow/rules/train.smk"
 include: "workflow/rules/egemaps.smk"
+include: "workflow/rules/evidence.smk"
 include: "workflow/rules/results.smk"
+include: "workflow/rules/results_doc.smk"
 include: "workflow/rules/models.smk"
 
 
@@ -59,3 +61,4 @@ rule all:
         rules.figures.input,
         rules.models.input,
         rules.summary.output,
+        rules.results_doc.output,

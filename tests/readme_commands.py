@@ -95,6 +95,9 @@ KINDS = [
          "no SLURM cluster in this test: dry run through profiles/slurm (tests/test_slurm.py runs the tiny "
          "config on a one-node cluster where root and SLURM or apt-get exist)"),
     Kind("dry run", rf"{SM} (?:.* )?(?:-n|--dry-run|--dryrun)(?: .*)?", "dry_run"),
+    Kind("control corpus", rf"{SM} --cores all --configfile config/control_fast\.yaml --config results_dir=results-control",
+         "dry_run", "the whole pipeline on the control corpus (as long as the default run): dry run; "
+         "tests/test_control.py checks the control corpus's effect on context length and label spectrum"),
     Kind("report", rf"{SM} --report results/report\.html", "snakemake"),
     Kind("lint", rf"{SM} --lint", "snakemake"),
     Kind("unlock", rf"{SM} --unlock", "snakemake"),
@@ -129,6 +132,8 @@ KINDS = [
          subs={"bench/predict.py": "bench/predict.py --minutes 0.2 --models {tiny} --modes stream"}),
     Kind("egemaps benchmark", r"python bench/egemaps\.py", "command",
          subs={"bench/egemaps.py": "bench/egemaps.py --duration 10 --recordings 1 --svr-subsets 200"}),
+    Kind("bootstrap benchmark", r"python bench/bootstrap\.py", "command",
+         subs={"bench/bootstrap.py": "bench/bootstrap.py --frames 500 --resamples 200"}),
     Kind("training benchmark", r"python bench/training_epochs\.py", "command",
          subs={"bench/training_epochs.py": "bench/training_epochs.py --results {tiny}"}),
 ]

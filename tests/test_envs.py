@@ -23,7 +23,8 @@ IMPORT_NAMES = {"numpy": "numpy", "scipy": "scipy", "pandas": "pandas", "pyyaml"
 # conda packages that install a PyPI distribution under another name
 CONDA_TO_PYPI = {"matplotlib-base": "matplotlib"}
 # modules the functions a rule calls import lazily, by rule
-LAZY = {"sweep_results": ["reporting.plots", "reporting.tables"], "predict_audio_file": ["reporting.plots"]}
+LAZY = {"sweep_results": ["reporting.plots", "reporting.tables"], "predict_audio_file": ["reporting.plots"],
+        "per_recording": ["reporting.plots"], "figure1_corpora": ["reporting.plots"]}
 
 
 def env_packages(env_file: Path) -> dict[str, str]:

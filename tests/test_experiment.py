@@ -15,6 +15,7 @@ from longterm_emotion.experiments import baselines
 from longterm_emotion.data import corpus
 from longterm_emotion.experiments import common, final, outputs, search
 from longterm_emotion.data import features
+from longterm_emotion.analysis.bootstrap import Evidence
 from longterm_emotion.analysis.smoothness import smoothness
 from longterm_emotion.constants import METHOD_LABELS
 from longterm_emotion.reporting import paper, results_tables
@@ -259,13 +260,21 @@ def test_results_tables_keep_our_corpus_and_the_paper_apart(tmp_path, dimension)
     name = "synthetic RECOLA-layout corpus"
     predictions = {m: d / "predictions.csv" for m, d in dirs.items()}
     smooth = results_tables.smoothness_table(predictions, RATE, 1.0)
-    text = results_tables.markdown_table(ours, smooth, dimension, name, 1.0)
+    intervals = results_tables.interval_table(predictions, Evidence(resamples=500, seed=0, confidence=0.95))
+    assert list(intervals["partition"]) == ["dev", "dev"]  # unlabelled test: no interval
+    dilated = intervals[intervals["method"] == "Dilated"].iloc[0]
+    assert dilated["low"] <= dilated["ccc"] <= dilated["high"]
+    # single runs are noisier than their average: the table shows both
+    runs = smooth[smooth["signal"] == "Dilated"].iloc[0]
+    assert runs["mean_abs_change_runs"] > runs["mean_abs_change"] > 0
+    text = results_tables.markdown_table(ours, smooth, dimension, name, 1.0, intervals)
     ours_part, paper_part = text.split("**RECOLA, numbers printed in the paper**")
     assert f"Table {1 if dimension == 'arousal' else 2}" in ours_part
     assert f"Our runs on: {name}." in ours_part
     our_rows = [line for line in ours_part.splitlines() if line.startswith("| ") and "Method" not in line]
     assert len(our_rows) == 3  # two methods and the gold standard
-    assert our_rows[1].startswith("| Dilated | ") and "0.918 ± 0.007" in our_rows[1] and "| 0.931 |" in our_rows[1]
+    assert our_rows[1].startswith("| Dilated | ") and "0.918 ± 0.007" in our_rows[1] and f"| 0.931 [{dilated['low']:.3f}, {dilated['high']:.3f}] |" in our_rows[1]
+    assert f"| {runs['mean_abs_change_runs']:.4f} ± {runs['mean_abs_change_runs_std']:.4f} | {runs['mean_abs_change']:.4f} |" in our_rows[1]
     assert "RECOLA" not in "".join(our_rows)
     assert not numbers(ours_part) & PAPER_NUMBERS, "numbers printed in the paper among our rows"
     assert "not computed here" in paper_part.splitlines()[0]

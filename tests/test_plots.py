@@ -36,8 +36,18 @@ def spectrum_curves():
     return {d: freqs for d in DIMENSIONS}, {d: 1 - np.exp(-freqs * (20 + 10 * i)) for i, d in enumerate(DIMENSIONS)}
 
 
+def per_recording():
+    return pd.DataFrame([{"dimension": d, "method": m, "partition": p, "recording": f"{p}_{r}", "ccc": 0.1 * k + 0.02 * r}
+                         for d in DIMENSIONS for k, m in enumerate(["blstm", "dilated", "downup"])
+                         for p in ("dev", "test") for r in range(1, 4)])
+
+
 FIGURES = {
     "figure1": lambda path: plots.plot_sweep(sweep_summary(), path, "corpus X"),
+    "per_recording": lambda path: plots.plot_per_recording(per_recording(), path, "corpus X"),
+    "figure1_corpora": lambda path: plots.plot_sweep_corpora(
+        {"corpus X": sweep_summary(), "control Y": sweep_summary().assign(dev_ccc_mean=lambda t: 0.9 - 0.05 * np.log2(t["filter_length"]))},
+        path),
     "figure4": lambda path: plots.plot_downsampling(downsampling_summary(), path, "corpus X"),
     "spectrum": lambda path: plots.plot_spectrum(*spectrum_curves(), path, "corpus X"),
     "figure5": lambda path: plots.plot_predictions(
@@ -64,3 +74,23 @@ def test_legend_is_outside_every_axes_and_inside_the_figure(name, tmp_path):
 def test_figure5_legend_names_the_gold_standard_and_every_model(tmp_path):
     fig = FIGURES["figure5"](tmp_path / "f5.png")
     assert [t.get_text() for t in fig.legends[0].get_texts()] == ["gold standard", "Dilated", "Down/Up"]
+
+
+def test_per_recording_figure_has_a_row_per_method_and_a_point_per_recording(tmp_path):
+    table = per_recording()
+    fig = plots.plot_per_recording(table, tmp_path / "per_recording.png", "corpus X")
+    assert len(fig.axes) == len(DIMENSIONS)
+    FigureCanvasAgg(fig).draw()
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["Down/Up", "Dilated", "BLSTM"]
+    for ax in fig.axes:
+        assert sum(len(c.get_offsets()) for c in ax.collections) == 3 * 2 * 3  # methods x partitions x recordings
+        assert "CCC" in ax.get_xlabel()
+
+
+def test_figure1_of_two_corpora_marks_each_corpus_best_length(tmp_path):
+    control = sweep_summary().assign(dev_ccc_mean=lambda t: 0.9 - 0.05 * np.log2(t["filter_length"]))
+    fig = plots.plot_sweep_corpora({"corpus X": sweep_summary(), "control Y": control}, tmp_path / "f.png")
+    assert len(fig.axes) == len(DIMENSIONS)
+    stars = [line for line in fig.axes[0].lines if line.get_marker() == "*"]
+    assert [float(line.get_xdata()[0]) for line in stars] == [2048.0, 2.0]  # default: longest L best, control: shortest
+    assert "dev CCC" in fig.axes[0].get_ylabel() and "filter length" in fig.axes[0].get_xlabel()

@@ -26,6 +26,7 @@ import pandas as pd
 import pytest
 import yaml
 
+from longterm_emotion import constants
 from snakemake_runner import REPO, TINY, TINY_CFG, Result, dry_run_jobs, run_ok, snakemake
 DIMENSIONS = ["arousal", "valence"]
 PARTITIONS = ["train", "dev", "test"]
@@ -58,11 +59,13 @@ def rules_with_a_command() -> list[str]:
 
 @pytest.mark.slow
 def test_full_run_writes_every_artefact(tiny):
-    for name in ("figure1_filter_length.png", "figure4_downsampling.png", "label_spectrum.png", "figure5_predictions.png"):
+    for name in ("figure1_filter_length.png", "figure4_downsampling.png", "label_spectrum.png", "figure5_predictions.png",
+                 "per_recording_ccc.png"):
         path = tiny / "figures" / name
         assert path.is_file() and path.stat().st_size > 1000, path
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", path
-    for name in ("arousal.md", "valence.md", "training_time.md", "arousal.csv", "valence.csv"):
+    for name in ("arousal.md", "valence.md", "training_time.md", "arousal.csv", "valence.csv", "comparisons.md",
+                 "comparisons.tex", "per_recording_ccc.csv"):
         assert (tiny / "tables" / name).stat().st_size > 0, name
     for name in ("spectrum.csv", "downsampling.csv"):
         table = pd.read_csv(tiny / "label_study" / name)
@@ -70,6 +73,15 @@ def test_full_run_writes_every_artefact(tiny):
     assert "synthetic RECOLA-layout corpus" in (tiny / "tables" / "training_time.md").read_text()
     timing = pd.read_csv(tiny / "tables" / "training_time.csv")
     assert len(timing) == 3 and (timing["seconds_per_epoch"] > 0).all()
+    comparisons = pd.read_csv(tiny / "tables" / "comparisons.csv")
+    # every comparison of the paper, per dimension, on dev (2 recordings: an interval) and test (1: none)
+    assert len(comparisons) == len(constants.COMPARISONS) * len(DIMENSIONS) * 2
+    dev = comparisons[comparisons["partition"] == "dev"]
+    assert (dev["low"] <= dev["difference"] + 1e-12).all() and (dev["difference"] <= dev["high"] + 1e-12).all()
+    assert comparisons.loc[comparisons["partition"] == "test", "p_value"].isna().all()
+    table = pd.read_csv(tiny / "tables" / "arousal.csv")
+    assert (table["dev_ccc_ensemble_low"] <= table["dev_ccc_ensemble_high"]).all()
+    assert table["mean_abs_change_runs"].notna().all()
 
 
 @pytest.mark.slow
@@ -140,7 +152,8 @@ def test_new_filter_length_reruns_only_what_depends_on_it(tiny, tmp_path):
     jobs = dry_run_jobs(result.output)
     rules = sorted(rule for rule, _ in jobs)
     # Everything downstream of the sweep reruns, nothing else (no features, tuning or training of the nets).
-    downstream = {"sweep_length", "sweep_results", "best_filter", "paper_table", "summary", "all"}
+    downstream = {"sweep_length", "sweep_results", "best_filter", "paper_table", "summary", "all", "comparisons",
+                  "per_recording", "results_doc"}
     assert set(rules) <= downstream, sorted(set(rules) - downstream)
     for rule, count in (("sweep_length", 2), ("sweep_results", 1), ("best_filter", 2), ("paper_table", 2)):
         assert rules.count(rule) == count, (rule, rules)
@@ -273,9 +286,19 @@ def test_default_dry_run_lists_every_rule(tmp_path):
     result = run_ok(results_dir=tmp_path / "results", configfiles=(), options=["-n"])
     rules = {rule for rule, _ in dry_run_jobs(result.output)}
     assert set(ALL_RULES) <= rules, sorted(set(ALL_RULES) - rules)
-    assert set(rules_with_a_command()) - ON_DEMAND_RULES <= rules, sorted(set(rules_with_a_command()) - rules)
+    # figure1_corpora exists only when evidence.control_sweep names a control run (test below)
+    assert set(rules_with_a_command()) - ON_DEMAND_RULES - {"figure1_corpora"} <= rules, sorted(
+        set(rules_with_a_command()) - rules)
     assert not ON_DEMAND_RULES & rules
     assert not (tmp_path / "results").exists()
+
+
+@pytest.mark.slow
+def test_naming_a_control_run_adds_figure1_of_both_corpora_and_reruns_nothing_else(tiny, tmp_path):
+    overlay = tmp_path / "control.yaml"
+    overlay.write_text(yaml.safe_dump({"evidence": {"control_sweep": str(tiny / "sweep" / "sweep.csv")}}))
+    result = run_ok(results_dir=tiny, configfiles=(TINY, overlay), options=["-n"])
+    assert sorted(rule for rule, _ in dry_run_jobs(result.output)) == ["all", "figure1_corpora", "results_doc"]
 
 
 @pytest.mark.slow

@@ -21,6 +21,18 @@ METHOD_LABELS = {
 TABLE_METHODS = tuple(METHOD_LABELS)
 # Folder (below results_dir) of each front end's stacked features.
 FRONTEND_FOLDERS = {"fbank": "features", "egemaps": "egemaps"}
+# The comparisons the paper makes (method A, method B: the table gives CCC(A) - CCC(B) on the same recordings).
+COMPARISONS = (
+    ("dilated", "blstm"),
+    ("downup", "blstm"),
+    ("downup", "dilated"),
+    ("dilated", "best_filter"),
+    ("downup", "best_filter"),
+    ("blstm", "best_filter"),
+    ("dilated", "avec_baseline"),
+    ("downup", "avec_baseline"),
+    ("blstm", "avec_baseline"),
+)
 # The two networks whose predictions Figure 5 shows.
 FIGURE5_NETWORKS = ("dilated", "downup")
 

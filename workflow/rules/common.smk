@@ -7,6 +7,7 @@ from longterm_emotion import constants
 from longterm_emotion.data import index as corpus_index
 from longterm_emotion.data.corpus import display_name
 from longterm_emotion.errors import InputDataError
+from longterm_emotion.reporting import results_doc
 
 PARTITIONS = list(constants.PARTITIONS)
 NETWORKS = list(constants.NETWORKS)
@@ -22,6 +23,8 @@ SYNTHETIC = config["data_dir"] is None and MANIFEST is None
 CORPUS = f"{RESULTS}/corpus" if SYNTHETIC else config["data_dir"]
 # Where the features read the recordings from: an AVEC 2016-layout folder or a manifest CSV.
 CORPUS_SOURCE = {"manifest": MANIFEST} if MANIFEST else {"data_dir": CORPUS}
+# sweep/sweep.csv of a run on the control corpus (config evidence.control_sweep), or None.
+CONTROL_SWEEP = config["evidence"]["control_sweep"]
 LABEL_RATE = constants.label_rate(
     config["features"]["stack"], config["features"]["frame_shift_ms"]
 )
@@ -249,3 +252,36 @@ def egemaps_llds(wildcards):
 def fbank_settings():
     """The features section without the front-end switch: switching it must not rerun fbank extraction."""
     return {k: v for k, v in config["features"].items() if k != "frontend"}
+
+
+def comparison_methods():
+    """The methods the comparisons table compares (in the order of the table's rows)."""
+    return list(dict.fromkeys(m for pair in constants.COMPARISONS for m in pair))
+
+
+def _predictions(methods):
+    return {
+        f"predictions_{dimension}_{method}": f"{RESULTS}/train/{method}/{dimension}/predictions.csv"
+        for dimension in DIMENSIONS
+        for method in methods
+    }
+
+
+def comparison_inputs(wildcards):
+    """predictions_<dimension>_<method> of every method the comparisons table compares."""
+    return _predictions(comparison_methods())
+
+
+def per_recording_inputs(wildcards):
+    """predictions_<dimension>_<method> of every method of Tables 1 and 2."""
+    return _predictions(TABLE_METHODS)
+
+
+def results_doc_inputs(wildcards):
+    """The files of this run the README's results section is made from (results_doc.results_files)."""
+    return results_doc.results_files(RESULTS, DIMENSIONS, control=bool(CONTROL_SWEEP))
+
+
+def bootstrap_settings():
+    """The evidence section without control_sweep: naming a control run must not rerun the tables."""
+    return {k: v for k, v in config["evidence"].items() if k != "control_sweep"}

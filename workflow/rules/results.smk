@@ -20,6 +20,7 @@ rule paper_table:
         cutoff_hz=config["label_study"]["cutoff_hz"],
         corpus_name=corpus_name(),
         stem=stem_of("csv"),
+        evidence=bootstrap_settings(),
     script:
         "../scripts/paper_table.py"
 
@@ -72,11 +73,13 @@ rule tables:
     input:
         expand(f"{RESULTS}/tables/{{dimension}}.md", dimension=DIMENSIONS),
         rules.timing_table.output,
+        rules.comparisons.output,
 
 
 rule figures:
     input:
         rules.figure5.output,
+        rules.per_recording.output,
         rules.sweep_results.output,
         rules.label_study_tables.output,
 

@@ -45,6 +45,7 @@ rule sweep_results:
         label_rate=LABEL_RATE,
         stem=stem_of("table"),
         corpus_name=corpus_name(),
+        confidence=config["evidence"]["confidence"],
     script:
         "../scripts/sweep_results.py"
 

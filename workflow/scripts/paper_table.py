@@ -15,4 +15,5 @@ with logged(snakemake.log[0]):
         cutoff_hz=snakemake.params.cutoff_hz,
         corpus_name=snakemake.params.corpus_name,
         stem=snakemake.params.stem,
+        evidence=snakemake.params.evidence,
     )

@@ -12,4 +12,5 @@ with logged(snakemake.log[0]):
         frame_rate=snakemake.params.label_rate,
         corpus_name=snakemake.params.corpus_name,
         figure_path=snakemake.output.figure1,
+        confidence=snakemake.params.confidence,
     )

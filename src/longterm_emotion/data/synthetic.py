@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -34,6 +35,39 @@ BANDWIDTHS = np.array([90.0, 110.0, 170.0])
 PRE_ROLL_S = 10.0  # latent history before t=0, so raters can lag into it
 
 
+@dataclass(frozen=True)
+class Dynamics:
+    """Time scales the corpus builds in (config `synthetic.dynamics`): low-pass cutoffs of the latent
+    trajectories, the raters' reaction lag and smoothing (ranges drawn per rater), the cutoff of the
+    raters' slow noise. The defaults are the built-in corpus's (fluctuations over tens of seconds,
+    raters 1.5-4.5 s late); config/control_fast.yaml sets time scales of about 1 s and no lag."""
+
+    shared_cutoff_hz: float = 0.03
+    arousal_cutoff_hz: float = 0.05
+    valence_cutoff_hz: float = 0.04
+    rater_lag_s: tuple[float, float] = (1.5, 4.5)
+    rater_smoothing_s: tuple[float, float] = (0.5, 2.0)
+    rater_noise_cutoff_hz: float = 0.3
+
+    @classmethod
+    def from_config(cls, section: dict | None) -> Dynamics:
+        if not section:
+            return cls()
+        default = cls()
+        cutoffs = section.get("latent_cutoff_hz", {})
+        return cls(
+            shared_cutoff_hz=float(cutoffs.get("shared", default.shared_cutoff_hz)),
+            arousal_cutoff_hz=float(cutoffs.get("arousal", default.arousal_cutoff_hz)),
+            valence_cutoff_hz=float(cutoffs.get("valence", default.valence_cutoff_hz)),
+            rater_lag_s=tuple(float(v) for v in section.get("rater_lag_s", default.rater_lag_s)),
+            rater_smoothing_s=tuple(float(v) for v in section.get("rater_smoothing_s", default.rater_smoothing_s)),
+            rater_noise_cutoff_hz=float(section.get("rater_noise_cutoff_hz", default.rater_noise_cutoff_hz)),
+        )
+
+
+DEFAULT_DYNAMICS = Dynamics()
+
+
 def recording_ids(recordings: dict) -> list[tuple[str, str]]:
     """(partition, recording id) of every recording the config asks for."""
     return [(p, f"{p}_{n}") for p in constants.PARTITIONS for n in range(1, int(recordings[p]) + 1)]
@@ -47,32 +81,38 @@ def _lowpass_noise(rng, n: int, rate: float, cutoff: float, order: int = 2) -> n
     return (z - z.mean()) / z.std()
 
 
-def latent_trajectories(rng, n: int, rate: float) -> dict[str, np.ndarray]:
-    """Latent arousal and valence at `rate` Hz: a recording mean plus slow fluctuations."""
-    shared = _lowpass_noise(rng, n, rate, 0.03)
+def latent_trajectories(rng, n: int, rate: float, dynamics: Dynamics = DEFAULT_DYNAMICS) -> dict[str, np.ndarray]:
+    """Latent arousal and valence at `rate` Hz: a recording mean plus fluctuations low-passed at the
+    cutoffs of `dynamics` (by default slow: time scales of tens of seconds)."""
+    shared = _lowpass_noise(rng, n, rate, dynamics.shared_cutoff_hz)
     arousal = rng.normal(0.08, 0.06) + rng.uniform(0.14, 0.22) * (
-        0.8 * _lowpass_noise(rng, n, rate, 0.05) + 0.6 * shared
+        0.8 * _lowpass_noise(rng, n, rate, dynamics.arousal_cutoff_hz) + 0.6 * shared
     )
     valence = rng.normal(0.10, 0.06) + rng.uniform(0.09, 0.14) * (
-        0.9 * _lowpass_noise(rng, n, rate, 0.04) + 0.45 * shared
+        0.9 * _lowpass_noise(rng, n, rate, dynamics.valence_cutoff_hz) + 0.45 * shared
     )
     return {"arousal": arousal, "valence": valence}
 
 
 def _one_pole(x: np.ndarray, tau_s: float, rate: float) -> np.ndarray:
+    if tau_s <= 0:
+        return x  # no smoothing
     alpha = 1.0 - np.exp(-1.0 / (tau_s * rate))
     return lfilter([alpha], [1.0, alpha - 1.0], x, zi=[x[0] * (1 - alpha)])[0]
 
 
-def rate_trajectory(rng, latent: np.ndarray, rate: float, n_out: int, dimension: str) -> np.ndarray:
-    """Ratings of six raters (n_out, 6): lagged, smoothed, scaled, offset and noisy views of the latent."""
+def rate_trajectory(rng, latent: np.ndarray, rate: float, n_out: int, dimension: str,
+                    dynamics: Dynamics = DEFAULT_DYNAMICS) -> np.ndarray:
+    """Ratings of six raters (n_out, 6): lagged, smoothed, scaled, offset and noisy views of the latent
+    (lag and smoothing time constant drawn per rater from the ranges of `dynamics`)."""
     noise_std = 0.05 if dimension == "arousal" else 0.07
     ratings = np.empty((n_out, len(corpus.RATERS)))
     pre = len(latent) - n_out
     for k in range(len(corpus.RATERS)):
-        lag = int(round(rng.uniform(1.5, 4.5) * rate))
-        seen = _one_pole(latent, rng.uniform(0.5, 2.0), rate)[pre - lag : pre - lag + n_out]
-        noise = noise_std * _lowpass_noise(rng, n_out, rate, 0.3) + 0.004 * rng.standard_normal(n_out)
+        lag = int(round(rng.uniform(*dynamics.rater_lag_s) * rate))
+        seen = _one_pole(latent, rng.uniform(*dynamics.rater_smoothing_s), rate)[pre - lag : pre - lag + n_out]
+        noise = (noise_std * _lowpass_noise(rng, n_out, rate, dynamics.rater_noise_cutoff_hz)
+                 + 0.004 * rng.standard_normal(n_out))
         ratings[:, k] = rng.normal(0.0, 0.08) + rng.uniform(0.7, 1.3) * seen + noise
     return np.clip(ratings, -1.0, 1.0)
 
@@ -180,20 +220,21 @@ def synthesize(rng, a: np.ndarray, v: np.ndarray, spk: dict, sample_rate: int, n
     return np.clip(audio * 0.2, -1.0, 1.0)
 
 
-def generate_recording(seed: int, partition: str, recording: str, sample_rate: int, duration_s: float, label_rate: float) -> dict:
+def generate_recording(seed: int, partition: str, recording: str, sample_rate: int, duration_s: float, label_rate: float,
+                       dynamics: Dynamics = DEFAULT_DYNAMICS) -> dict:
     """Audio, latent trajectories and ratings of one synthetic recording (deterministic in seed)."""
     index = int(recording.split("_")[1])
     rng = np.random.default_rng([seed, constants.PARTITIONS.index(partition), index])
     n_labels = constants.num_label_frames(duration_s, label_rate)
     n_pre = int(PRE_ROLL_S * label_rate)
-    latent = latent_trajectories(rng, n_pre + n_labels, label_rate)
+    latent = latent_trajectories(rng, n_pre + n_labels, label_rate, dynamics)
     spk = _speaker(rng)
     num_samples = int(round(duration_s * sample_rate))
     control_times = np.arange(int(np.ceil(duration_s / HOP_S)) + 1) * HOP_S
     label_times = np.arange(n_pre + n_labels) / label_rate - PRE_ROLL_S
     a, v = (np.interp(control_times, label_times, latent[d]) for d in ("arousal", "valence"))
     audio = synthesize(rng, a, v, spk, sample_rate, num_samples)
-    ratings = {d: rate_trajectory(rng, latent[d], label_rate, n_labels, d) for d in constants.DIMENSIONS}
+    ratings = {d: rate_trajectory(rng, latent[d], label_rate, n_labels, d, dynamics) for d in constants.DIMENSIONS}
     return {
         "audio": audio,
         "times": np.arange(n_labels) / label_rate,
@@ -204,7 +245,8 @@ def generate_recording(seed: int, partition: str, recording: str, sample_rate: i
 
 def _write_recording(args) -> str:
     out_dir, seed, partition, recording, cfg = args
-    rec = generate_recording(seed, partition, recording, cfg["sample_rate"], cfg["duration_s"], cfg["label_rate"])
+    rec = generate_recording(seed, partition, recording, cfg["sample_rate"], cfg["duration_s"], cfg["label_rate"],
+                             Dynamics.from_config(cfg.get("dynamics")))
     audio16 = np.round(rec["audio"] * 32767).astype(np.int16)
     wavfile.write(corpus.audio_path(out_dir, recording), int(cfg["sample_rate"]), audio16)
     if partition == "test" and not cfg["test_labels"]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 
+import numpy as np
 import pandas as pd
 
 
@@ -41,17 +42,35 @@ def run_length(*, features_root, dimension: str, filter_length: int, sweep: dict
     })
 
 
-def summarise(runs: pd.DataFrame, frame_rate: float) -> pd.DataFrame:
-    """Mean and std of dev CCC per (dimension, L), with the per-run values and the cost."""
+def mean_interval(scores, confidence: float) -> tuple[float, float]:
+    """Student-t interval of the mean of `scores` (runs with different seeds): mean -+ t * s / sqrt(n).
+
+    It covers the seed-to-seed variation of training only: every run is scored on the same dev
+    recordings, so which recordings the partition holds is not part of it. NaN for fewer than 2 runs.
+    """
+    from scipy import stats
+
+    scores = np.asarray(scores, dtype=np.float64)
+    if len(scores) < 2:
+        return np.nan, np.nan
+    half = stats.t.ppf(0.5 + confidence / 2.0, len(scores) - 1) * scores.std(ddof=1) / np.sqrt(len(scores))
+    return float(scores.mean() - half), float(scores.mean() + half)
+
+
+def summarise(runs: pd.DataFrame, frame_rate: float, confidence: float = 0.95) -> pd.DataFrame:
+    """Mean, std and the t-interval of the mean of dev CCC per (dimension, L), with the per-run values and the cost."""
     rows = []
     for (dimension, length), group in runs.groupby(["dimension", "filter_length"], sort=True):
         scores = group["dev_ccc"].to_numpy()
+        low, high = mean_interval(scores, confidence)
         rows.append({
             "dimension": dimension,
             "filter_length": int(length),
             "context_s": length / frame_rate,
             "dev_ccc_mean": scores.mean(),
             "dev_ccc_std": scores.std(),
+            "dev_ccc_low": low,
+            "dev_ccc_high": high,
             "runs": len(scores),
             "dev_ccc_runs": " ".join(f"{s:.3f}" for s in scores),
             "epochs": int(group["epochs"].iloc[0]),
@@ -67,19 +86,40 @@ def epoch_time_ratio(summary: pd.DataFrame) -> float:
     return float(by_length.iloc[-1] / by_length.iloc[0])
 
 
-def write_results(*, run_csvs, stem, frame_rate: float, corpus_name: str, figure_path) -> pd.DataFrame:
+def write_results(*, run_csvs, stem, frame_rate: float, corpus_name: str, figure_path,
+                  confidence: float = 0.95) -> pd.DataFrame:
     """Collect the per-L runs into the sweep table (csv/md/tex), the runs table and Figure 1."""
     from ..reporting import plots
     from ..reporting.tables import write_table
 
     runs = pd.concat([pd.read_csv(path) for path in run_csvs], ignore_index=True)
-    summary = summarise(runs, frame_rate)
+    summary = summarise(runs, frame_rate, confidence)
     write_table(
         summary, stem, "Filter-length sweep: dev CCC of the single-filter network", corpus_name,
         notes=[f"{summary['runs'].iloc[0]} runs (seeds) per length; mean and population std of dev CCC over runs, "
                "each run at its best dev epoch.",
+               f"dev_ccc_low/high: {confidence:.0%} Student-t interval of the mean over runs. It covers the "
+               "seed-to-seed variation of training only, not the choice of dev recordings (the sweep keeps each "
+               "run's dev CCC, not its predictions; every run is scored on the same recordings).",
                f"Epoch time ratio longest/shortest L: {epoch_time_ratio(summary):.2f}."],
     )
     runs.assign(corpus=corpus_name).to_csv(f"{stem}_runs.csv", index=False)
-    plots.plot_sweep(summary, figure_path, corpus_name)
+    plots.plot_sweep(summary, figure_path, corpus_name, confidence)
     return summary
+
+
+def write_corpora_figure(*, sweep_csvs: dict, figure_path, confidence: float = 0.95, copy_to=None) -> None:
+    """Figure 1 of several runs' sweep tables (corpus name from each table) in one figure; `copy_to`
+    {name: path} keeps a copy of the other runs' tables next to this run's results."""
+    import shutil
+
+    from ..reporting import plots
+
+    summaries = {}
+    for key, path in sweep_csvs.items():
+        table = pd.read_csv(path)
+        name = str(table["corpus"].iloc[0])
+        summaries[name if name not in summaries else f"{name} ({key})"] = table
+    plots.plot_sweep_corpora(summaries, figure_path, confidence)
+    for name, target in (copy_to or {}).items():
+        shutil.copyfile(sweep_csvs[name], target)

@@ -117,10 +117,11 @@ def plot_spectrum(freqs_by_dimension: dict, cumshare_by_dimension: dict, path,
     return fig
 
 
-def plot_sweep(summary: pd.DataFrame, path, corpus_name: str):
-    """Figure 1: mean dev CCC against filter length L (log2 axis), band of one std over runs.
+def plot_sweep(summary: pd.DataFrame, path, corpus_name: str, confidence: float = 0.95):
+    """Figure 1: mean dev CCC against filter length L (log2 axis), band: the interval of the mean over runs.
 
-    ``summary`` is ``sweep.summarise``'s table. The top axis gives L in seconds.
+    ``summary`` is ``sweep.summarise``'s table; the band is its dev_ccc_low/high (a t-interval over
+    runs, seed variation only), or one std when the table has no interval. The top axis gives L in seconds.
     Returns the closed Figure.
     """
     fig, ax = _new_axes()
@@ -130,8 +131,11 @@ def plot_sweep(summary: pd.DataFrame, path, corpus_name: str):
         mean, std = rows["dev_ccc_mean"].to_numpy(), rows["dev_ccc_std"].to_numpy()
         ax.plot(rows["filter_length"], mean, "o-", color=color,
                 label=f"{dimension}: mean of {rows['runs'].iloc[0]} runs")
-        ax.fill_between(rows["filter_length"], mean - std, mean + std, color=color, alpha=0.2,
-                        label=f"{dimension}: \u00b11 std")
+        if "dev_ccc_low" in rows and rows["dev_ccc_low"].notna().all():
+            low, high, band = rows["dev_ccc_low"], rows["dev_ccc_high"], f"{confidence:.0%} t-interval of the mean (seeds)"
+        else:
+            low, high, band = mean - std, mean + std, "\u00b11 std"
+        ax.fill_between(rows["filter_length"], low, high, color=color, alpha=0.2, label=f"{dimension}: {band}")
     lengths = np.sort(summary["filter_length"].unique())
     seconds_per_frame = float((summary["context_s"] / summary["filter_length"]).iloc[0])
     ax.set_xscale("log", base=2)
@@ -209,5 +213,76 @@ def plot_emotion_curves(table: pd.DataFrame, dimensions, path, title: str):
         ax.set_xlim(x[0], x[-1])
     ax.legend(fontsize="x-small", loc="upper right", ncol=2)
     ax.set_title(title, fontsize="small")
+
+
+PARTITION_STYLE = {"dev": {"marker": "o", "color": "tab:green", "offset": 0.15},
+                   "test": {"marker": "^", "color": "tab:purple", "offset": -0.15}}
+
+
+def plot_per_recording(table: pd.DataFrame, path, corpus_name: str):
+    """CCC of every method's ensemble on each recording: one panel per dimension, one row per method,
+    a point per recording (dev and test apart), so a reader sees whether one recording carries a difference.
+
+    ``table`` is ``evidence.per_recording_table``'s (dimension, method, partition, recording, ccc).
+    Returns the closed Figure.
+    """
+    dimensions = list(pd.unique(table["dimension"]))
+    methods = list(pd.unique(table["method"]))
+    fig, axes = plt.subplots(1, len(dimensions), figsize=(4.2 * len(dimensions), 0.6 * len(methods) + 2.0),
+                             sharey=True, layout="constrained", squeeze=False)
+    for ax, dimension in zip(axes[0], dimensions):
+        rows = table[table["dimension"] == dimension]
+        ax.grid(True, axis="x", alpha=0.3)
+        for partition, style in PARTITION_STYLE.items():
+            part = rows[rows["partition"] == partition]
+            if not len(part):
+                continue
+            y = np.array([len(methods) - 1 - methods.index(m) for m in part["method"]]) + style["offset"]
+            ax.scatter(part["ccc"], y, marker=style["marker"], color=style["color"], alpha=0.7, s=22,
+                       label=f"{partition}: one point per recording ({part['recording'].nunique()} in all)")
+        ax.set_yticks(range(len(methods)), [METHOD_LABELS.get(m, m) for m in reversed(methods)])
+        ax.set_ylim(-0.6, len(methods) - 0.4)
+        ax.set_xlabel("ensemble CCC on one recording\n(dimensionless)")
+        ax.set_title(f"{dimension}")
+    fig.suptitle(f"CCC per recording and method\n{corpus_name}", fontsize="medium")
+    _legend_below(fig, axes[0][0])
+    _finish(fig, path)
+    return fig
+
+
+def plot_sweep_corpora(summaries: dict, path, confidence: float = 0.95):
+    """Figure 1 on several corpora side by side: one panel per dimension, a line (mean dev CCC over
+    runs) and band (t-interval of the mean, or one std) per corpus, the best L of each marked.
+
+    ``summaries`` maps a corpus name to ``sweep.summarise``'s table. Returns the closed Figure.
+    """
+    dimensions = list(dict.fromkeys(d for s in summaries.values() for d in s["dimension"]))
+    fig, axes = plt.subplots(1, len(dimensions), figsize=(5.2 * len(dimensions), 4.8), sharey=True,
+                             layout="constrained", squeeze=False)
+    for ax, dimension in zip(axes[0], dimensions):
+        ax.grid(True, which="major", alpha=0.3)
+        for i, (name, summary) in enumerate(summaries.items()):
+            rows = summary[summary["dimension"] == dimension].sort_values("filter_length")
+            mean = rows["dev_ccc_mean"].to_numpy()
+            if "dev_ccc_low" in rows and rows["dev_ccc_low"].notna().all():
+                low, high = rows["dev_ccc_low"], rows["dev_ccc_high"]
+                band = f"{confidence:.0%} t-interval (seeds)"
+            else:
+                low, high, band = mean - rows["dev_ccc_std"], mean + rows["dev_ccc_std"], "\u00b11 std"
+            best = rows.loc[rows["dev_ccc_mean"].idxmax()]
+            ax.plot(rows["filter_length"], mean, "o-", color=f"C{i}",
+                    label=f"{name}: mean of {rows['runs'].iloc[0]} runs, {band}")
+            ax.fill_between(rows["filter_length"], low, high, color=f"C{i}", alpha=0.2)
+            ax.plot([best["filter_length"]], [best["dev_ccc_mean"]], "*", color=f"C{i}", markersize=14,
+                    markeredgecolor="k", label=f"{name}: best L" if dimension == dimensions[0] else None)
+        lengths = np.sort(pd.concat([s["filter_length"] for s in summaries.values()]).unique())
+        ax.set_xscale("log", base=2)
+        ax.set_xticks(lengths, [str(n) for n in lengths], fontsize="small")
+        ax.minorticks_off()
+        ax.set_xlabel("filter length L (frames of 40 ms; log2 scale)")
+        ax.set_title(dimension)
+    axes[0][0].set_ylabel("dev CCC (dimensionless)")
+    fig.suptitle("Single-filter network: context length vs dev CCC on two corpora", fontsize="medium")
+    _legend_below(fig, axes[0][0], ncol=2)
     _finish(fig, path)
     return fig

@@ -7,7 +7,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..analysis import bootstrap
+from ..analysis.bootstrap import Evidence
 from ..analysis.smoothness import smoothness
+from ..errors import InputDataError
 from ..constants import METHOD_LABELS, PAPER_TABLE_NUMBER, RUN_PREFIX
 from .paper import PAPER_RECOLA, paper_table
 from .tables import write_table
@@ -43,7 +46,8 @@ def results_table(score_files: dict[str, str]) -> pd.DataFrame:
 
 
 def smoothness_table(prediction_files: dict[str, str], rate: float, cutoff_hz: float) -> pd.DataFrame:
-    """Smoothness of dev ensemble predictions of each method next to the gold standard's."""
+    """Smoothness of the dev predictions of each method: every single run (mean and std over runs) and the
+    ensemble of the runs (averaging several runs smooths by itself), next to the gold standard's."""
     rows, gold_done = [], False
     for method, path in prediction_files.items():
         frames = pd.read_csv(path)
@@ -53,42 +57,104 @@ def smoothness_table(prediction_files: dict[str, str], rate: float, cutoff_hz: f
             step, above = smoothness(dev["gold"].to_numpy(), recs, rate, cutoff_hz)
             rows.append({"signal": "gold standard", "mean_abs_change": step, "power_above_cutoff": above})
             gold_done = True
+        runs = np.array([smoothness(dev[c].to_numpy(), recs, rate, cutoff_hz)
+                         for c in dev.columns if c.startswith(RUN_PREFIX)]).reshape(-1, 2)
         step, above = smoothness(dev["ensemble"].to_numpy(), recs, rate, cutoff_hz)
-        rows.append({"signal": METHOD_LABELS.get(method, method), "mean_abs_change": step, "power_above_cutoff": above})
+        rows.append({"signal": METHOD_LABELS.get(method, method), "mean_abs_change": step, "power_above_cutoff": above,
+                     "mean_abs_change_runs": runs[:, 0].mean(), "mean_abs_change_runs_std": runs[:, 0].std(),
+                     "power_above_cutoff_runs": runs[:, 1].mean(), "power_above_cutoff_runs_std": runs[:, 1].std()})
     return pd.DataFrame(rows)
 
 
-def format_mean_std(mean: float, std: float) -> str:
+def interval_table(prediction_files: dict[str, str], evidence: Evidence) -> pd.DataFrame:
+    """Per method and labelled partition: the ensemble's concatenated CCC and its bootstrap interval over
+    recordings (every method scored on the same resampled recordings)."""
+    frames = {method: pd.read_csv(path) for method, path in prediction_files.items()}
+    rows = []
+    for partition in ("dev", "test"):
+        parts = {m: f[f["partition"] == partition] for m, f in frames.items()}
+        labelled = {m: p for m, p in parts.items() if len(p) and not p["gold"].isna().any()}
+        if not labelled:
+            continue
+        first_method, first = next(iter(labelled.items()))
+        for method, part in labelled.items():
+            same = (len(part) == len(first) and np.array_equal(part["recording"].to_numpy(), first["recording"].to_numpy())
+                    and np.allclose(part["gold"].to_numpy(), first["gold"].to_numpy()))
+            if not same:
+                raise InputDataError(prediction_files[method], f"{partition} recordings or gold standard differ from "
+                                     f"those of {prediction_files[first_method]}; methods must be scored on the same data")
+        intervals = bootstrap.ccc_intervals(first["gold"].to_numpy(),
+                                            {m: p["ensemble"].to_numpy() for m, p in labelled.items()},
+                                            first["recording"].to_numpy(), evidence)
+        for method, interval in intervals.items():
+            rows.append({"method": METHOD_LABELS.get(method, method), "partition": partition,
+                         "ccc": interval.estimate, "low": interval.low, "high": interval.high,
+                         "recordings": first["recording"].nunique()})
+    return pd.DataFrame(rows, columns=["method", "partition", "ccc", "low", "high", "recordings"])
+
+
+def format_mean_std(mean: float, std: float, digits: int = 3) -> str:
     if np.isnan(mean):
         return "—"
-    return f"{mean:.3f} ± {std:.3f}" if not np.isnan(std) else f"{mean:.3f}"
+    return f"{mean:.{digits}f} ± {std:.{digits}f}" if not np.isnan(std) else f"{mean:.{digits}f}"
+
+
+def format_interval(value: float, low: float, high: float) -> str:
+    if np.isnan(value):
+        return "—"
+    return f"{value:.3f} [{low:.3f}, {high:.3f}]" if not np.isnan(low) else f"{value:.3f}"
+
+
+def _with_intervals(ours: pd.DataFrame, intervals: pd.DataFrame) -> pd.DataFrame:
+    """`ours` with columns <partition>_ccc_ensemble_low/high (NaN where no interval)."""
+    out = ours.copy()
+    for partition in ("dev", "test"):
+        part = intervals[intervals["partition"] == partition].set_index("method")
+        for bound in ("low", "high"):
+            out[f"{partition}_ccc_ensemble_{bound}"] = out["method"].map(part[bound]).astype(float)
+    return out
 
 
 def markdown_table(ours: pd.DataFrame, smooth: pd.DataFrame, dimension: str, corpus_name: str,
-                   cutoff_hz: float) -> str:
+                   cutoff_hz: float, intervals: pd.DataFrame | None = None, evidence: Evidence | None = None) -> str:
     """The paper-shaped table: our rows (corpus named) and, apart, the paper's RECOLA rows."""
+    ours = _with_intervals(ours, intervals if intervals is not None else interval_table({}, Evidence()))
+    level = f"{(evidence or Evidence()).confidence:.0%}"
     lines = [
         f"### Table {PAPER_TABLE_NUMBER.get(dimension, '')}: {dimension} results",
         "",
         f"**Our runs on: {corpus_name}.** Mean ± std over runs (each at its best dev epoch); "
-        "'ens.' = the runs' predictions averaged, as the paper's test submissions.",
+        "'ens.' = the runs' predictions averaged, as the paper's test submissions, with its "
+        f"{level} bootstrap interval over recordings in brackets. Smoothness of the dev predictions: "
+        "single runs (mean ± std over runs) and the ensemble.",
         "",
-        "| Method | Dev RMSE | Dev CCC | Dev CCC ens. | Test RMSE | Test CCC | Test CCC ens. | mean abs. change "
-        f"| power > {cutoff_hz:g} Hz |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| Method | Dev RMSE | Dev CCC | Dev CCC ens. | Test RMSE | Test CCC | Test CCC ens. "
+        f"| mean abs. change, runs | mean abs. change, ens. | power > {cutoff_hz:g} Hz, runs "
+        f"| power > {cutoff_hz:g} Hz, ens. |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     gold = smooth[smooth["signal"] == "gold standard"].iloc[0]
     for _, row in ours.iterrows():
         sm = smooth[smooth["signal"] == row["method"]]
-        change = f"{sm['mean_abs_change'].iloc[0]:.4f}" if len(sm) else "—"
-        above = f"{sm['power_above_cutoff'].iloc[0]:.2%}" if len(sm) else "—"
+        if len(sm):
+            sm = sm.iloc[0]
+            cells = [format_mean_std(sm["mean_abs_change_runs"], sm["mean_abs_change_runs_std"], 4),
+                     f"{sm['mean_abs_change']:.4f}",
+                     f"{sm['power_above_cutoff_runs']:.2%} ± {sm['power_above_cutoff_runs_std']:.2%}",
+                     f"{sm['power_above_cutoff']:.2%}"]
+        else:
+            cells = ["—"] * 4
         lines.append(
-            f"| {row['method']} | {format_mean_std(row['dev_rmse'], row['dev_rmse_std'])} | {format_mean_std(row['dev_ccc'], row['dev_ccc_std'])} "
-            f"| {format_mean_std(row['dev_ccc_ensemble'], np.nan)} | {format_mean_std(row['test_rmse'], row['test_rmse_std'])} "
-            f"| {format_mean_std(row['test_ccc'], row['test_ccc_std'])} | {format_mean_std(row['test_ccc_ensemble'], np.nan)} "
-            f"| {change} | {above} |"
+            f"| {row['method']} | {format_mean_std(row['dev_rmse'], row['dev_rmse_std'])} "
+            f"| {format_mean_std(row['dev_ccc'], row['dev_ccc_std'])} "
+            f"| {format_interval(row['dev_ccc_ensemble'], row['dev_ccc_ensemble_low'], row['dev_ccc_ensemble_high'])} "
+            f"| {format_mean_std(row['test_rmse'], row['test_rmse_std'])} "
+            f"| {format_mean_std(row['test_ccc'], row['test_ccc_std'])} "
+            f"| {format_interval(row['test_ccc_ensemble'], row['test_ccc_ensemble_low'], row['test_ccc_ensemble_high'])} "
+            f"| {' | '.join(cells)} |"
         )
-    lines.append(f"| gold standard (dev) | | | | | | | {gold['mean_abs_change']:.4f} | {gold['power_above_cutoff']:.2%} |")
+    lines.append(f"| gold standard (dev) | | | | | | | | {gold['mean_abs_change']:.4f} | "
+                 f"| {gold['power_above_cutoff']:.2%} |")
     notes = [f"- {row['method']}: {row['note']}" for _, row in ours.iterrows() if row["note"]]
     if notes:
         lines += ["", "Notes:", "", *notes]
@@ -105,16 +171,26 @@ def markdown_table(ours: pd.DataFrame, smooth: pd.DataFrame, dimension: str, cor
 
 
 def write_paper_tables(*, score_files: dict, prediction_files: dict, dimension: str, rate: float,
-                       cutoff_hz: float, corpus_name: str, stem) -> pd.DataFrame:
-    """Table 1 or 2: stem.csv/.md/.tex for our rows, stem_recola_paper.csv for the paper's, stem.md combined."""
+                       cutoff_hz: float, corpus_name: str, stem, evidence: dict | Evidence | None = None) -> pd.DataFrame:
+    """Table 1 or 2: stem.csv/.md/.tex for our rows, stem_recola_paper.csv for the paper's, stem.md combined.
+
+    `evidence` (the config section or an Evidence; default 2,000 resamples, seed 0, 95 %) sets the
+    bootstrap of the ensemble CCC's interval over recordings."""
+    evidence = evidence if isinstance(evidence, Evidence) else Evidence.from_config(evidence) if evidence else Evidence()
     stem = Path(stem)
     ours = results_table(score_files)
     smooth = smoothness_table(prediction_files, rate, cutoff_hz)
-    merged = ours.merge(smooth.rename(columns={"signal": "method"}), on="method", how="left")
-    write_table(merged, stem, f"{dimension} results", corpus_name)
+    intervals = interval_table(prediction_files, evidence)
+    merged = _with_intervals(ours, intervals).merge(smooth.rename(columns={"signal": "method"}), on="method",
+                                                    how="left")
+    write_table(merged, stem, f"{dimension} results", corpus_name,
+                notes=[f"<partition>_ccc_ensemble_low/high: {evidence.confidence:.0%} percentile bootstrap interval of "
+                       f"the ensemble's CCC, {evidence.resamples} resamples of the recordings (seed {evidence.seed}).",
+                       "mean_abs_change / power_above_cutoff: the dev ensemble; *_runs: mean (and std) over single runs."])
     paper_table(dimension).assign(corpus="RECOLA (numbers printed in the paper)").to_csv(
         f"{stem}_recola_paper.csv", index=False)
-    stem.with_suffix(".md").write_text(markdown_table(ours, smooth, dimension, corpus_name, cutoff_hz), encoding="utf-8")
+    stem.with_suffix(".md").write_text(
+        markdown_table(ours, smooth, dimension, corpus_name, cutoff_hz, intervals, evidence), encoding="utf-8")
     return merged
 
 

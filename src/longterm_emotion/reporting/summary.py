@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..constants import PAPER_MAX_CCC_LOSS
-from .results_tables import format_mean_std
+from .results_tables import format_interval, format_mean_std
 
 
 def write_summary(*, path, corpus_name: str, sweep_csv, spectrum_csv, downsampling_csv, table_csvs: dict,
@@ -35,13 +35,18 @@ def write_summary(*, path, corpus_name: str, sweep_csv, spectrum_csv, downsampli
         ok = rows[rows["relative_loss"] < PAPER_MAX_CCC_LOSS]["factor"]
         lines.append(f"- {dimension}: relative CCC loss below 5 % up to downsampling factor "
                      f"{int(ok.max()) if len(ok) else 'none'} (paper, RECOLA: up to 64)")
-    lines += ["", "## Tables 1 and 2: dev and test CCC (mean over runs / ensemble)", "",
+    lines += ["", "## Tables 1 and 2: dev and test CCC (mean over runs / ensemble [bootstrap interval over recordings, evidence.confidence])", "",
               "| dimension | method | dev CCC | dev CCC ens. | test CCC | test CCC ens. |", "|---|---|---|---|---|---|"]
     notes = []
     for dimension, table_csv in table_csvs.items():
         for _, row in pd.read_csv(table_csv).iterrows():
-            cells = [row["dev_ccc"], row["dev_ccc_ensemble"], row["test_ccc"], row["test_ccc_ensemble"]]
-            lines.append(f"| {dimension} | {row['method']} | " + " | ".join(format_mean_std(v, np.nan) for v in cells) + " |")
+            cells = [format_mean_std(row["dev_ccc"], np.nan),
+                     format_interval(row["dev_ccc_ensemble"], row.get("dev_ccc_ensemble_low", np.nan),
+                                     row.get("dev_ccc_ensemble_high", np.nan)),
+                     format_mean_std(row["test_ccc"], np.nan),
+                     format_interval(row["test_ccc_ensemble"], row.get("test_ccc_ensemble_low", np.nan),
+                                     row.get("test_ccc_ensemble_high", np.nan))]
+            lines.append(f"| {dimension} | {row['method']} | " + " | ".join(cells) + " |")
             if isinstance(row.get("note"), str) and row["note"]:
                 notes.append(f"- {dimension}, {row['method']}: {row['note']}")
     lines += ["", *notes] if notes else []

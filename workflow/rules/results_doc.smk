@@ -1,0 +1,23 @@
+# The README's results section (docs/results.md) and its figures, generated from this run's results:
+# copy results_dir/docs/ to the repository's docs/ and paste results.md between the README's
+# <!-- results --> markers.
+
+
+rule results_doc:
+    input:
+        unpack(results_doc_inputs),
+    output:
+        text=f"{RESULTS}/docs/results.md",
+        figures=[
+            f"{RESULTS}/docs/figures/{name}"
+            for name in results_doc.figures(bool(CONTROL_SWEEP))
+        ],
+    log:
+        f"{RESULTS}/logs/results_doc.log",
+    conda:
+        "../../envs/plots.yaml"
+    params:
+        dimensions=DIMENSIONS,
+        figures_dir=folder_of("figures"),
+    script:
+        "../scripts/results_doc.py"
