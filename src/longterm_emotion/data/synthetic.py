@@ -232,7 +232,7 @@ def generate_recording(seed: int, partition: str, recording: str, sample_rate: i
     num_samples = int(round(duration_s * sample_rate))
     control_times = np.arange(int(np.ceil(duration_s / HOP_S)) + 1) * HOP_S
     label_times = np.arange(n_pre + n_labels) / label_rate - PRE_ROLL_S
-    a, v = (np.interp(control_times, label_times, latent[d]) for d in ("arousal", "valence"))
+    a, v = (np.interp(control_times, label_times, latent[d]) for d in constants.DIMENSIONS)
     audio = synthesize(rng, a, v, spk, sample_rate, num_samples)
     ratings = {d: rate_trajectory(rng, latent[d], label_rate, n_labels, d, dynamics) for d in constants.DIMENSIONS}
     return {
@@ -265,7 +265,7 @@ def write_corpus(out_dir, cfg: dict, workers: int = 1) -> list[str]:
     out_dir = Path(out_dir)
     (out_dir / corpus.AUDIO_DIR).mkdir(parents=True, exist_ok=True)
     for folder in (corpus.GOLD_DIR, corpus.RATINGS_DIR, corpus.CENTRED_DIR):
-        for dimension in ("arousal", "valence"):
+        for dimension in constants.DIMENSIONS:
             (out_dir / folder / dimension).mkdir(parents=True, exist_ok=True)
     jobs = [(out_dir, int(cfg["seed"]), p, r, cfg) for p, r in recording_ids(cfg["recordings"])]
     workers = max(1, min(workers, len(jobs), os.cpu_count() or 1))
