@@ -211,8 +211,10 @@ def plot_emotion_curves(table: pd.DataFrame, dimensions, path, title: str):
     ax.set_ylabel("predicted rating (scale -1 to 1)")
     if len(x) > 1:
         ax.set_xlim(x[0], x[-1])
-    ax.legend(fontsize="x-small", loc="upper right", ncol=2)
+    _legend_below(fig, ax)
     ax.set_title(title, fontsize="small")
+    _finish(fig, path)
+    return fig
 
 
 PARTITION_STYLE = {"dev": {"marker": "o", "color": "tab:green", "offset": 0.15},
