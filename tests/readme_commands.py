@@ -68,6 +68,8 @@ KINDS = [
     Kind("install", r"pip install -r requirements\.txt -e \.", "env"),
     Kind("install for tests", r"pip install -r requirements\.txt -r requirements-test\.txt -e \.", "elsewhere",
          "the README's test command: .ci/run runs it verbatim in a fresh virtual environment"),
+    Kind("ci", r"bash \.ci/run", "elsewhere",
+         "CI itself: it runs the README's test command (this test among them) in a fresh virtual environment"),
     Kind("test suite", r"python -m pytest", "elsewhere",
          "the test suite itself (this test is part of it): .ci/run runs the README's test command"),
     Kind("slurm test", r"tests/slurm/run_slurm_test\.sh", "elsewhere",
