@@ -13,7 +13,7 @@ import yaml
 
 from longterm_emotion.experiments import baselines
 from longterm_emotion.data import corpus
-from longterm_emotion.experiments import common, final, outputs, search
+from longterm_emotion.experiments import common, final, outputs
 from longterm_emotion.data import features
 from longterm_emotion.analysis.bootstrap import Evidence
 from longterm_emotion.analysis.smoothness import smoothness
@@ -37,35 +37,6 @@ pytestmark = pytest.mark.usefixtures("deterministic_single_thread")
 
 
 # --- grid and settings ---------------------------------------------------------------------------
-
-
-def test_grid_points_is_the_cartesian_product_over_the_base():
-    base = {"net": {"width": 32, "depth": 10}, "optim": {"lr": 0.001, "l2": 0.0}}
-    points = search.grid_points("dilated", base, {"optim": {"lr": [0.001, 0.003, 0.01]}, "net": {"width": [16, 64]}})
-    assert len(points) == 6
-    assert {(p["optim"]["lr"], p["net"]["width"]) for p in points} == {
-        (lr, w) for lr in (0.001, 0.003, 0.01) for w in (16, 64)}
-    assert all(p["net"]["depth"] == 10 and p["optim"]["l2"] == 0.0 for p in points)
-    assert base == {"net": {"width": 32, "depth": 10}, "optim": {"lr": 0.001, "l2": 0.0}}  # not modified
-    assert search.grid_points("dilated", base, {}) == [base]
-
-
-def test_grid_points_rejects_unknown_settings():
-    base = {"net": {"width": 32}, "optim": {"lr": 0.001, "l2": 0.0}}
-    with pytest.raises(ValueError, match="grid.space.dilated.net.widht: not a setting of dilated"):
-        search.grid_points("dilated", base, {"net": {"widht": [16]}, "optim": {"lr": [0.01]}})
-    with pytest.raises(ValueError, match="grid.space.blstm.optim.momentum"):
-        search.grid_points("blstm", base, {"optim": {"momentum": [0.9]}})
-
-
-def test_config_settings_build_their_models():
-    for name, by_dimension in CONFIG["models"].items():
-        for dimension, settings in by_dimension.items():
-            for point in search.grid_points(name, settings, CONFIG["grid"]["space"].get(name, {})):
-                typed = NetworkSettings.from_config(point)
-                assert typed.to_config() == point
-                model = build_model(name, 160, [0], **typed.net)  # every net setting is a constructor argument
-                assert model(torch.zeros(1, 160, 50)).shape == (1, 1, 50), (name, dimension)
 
 
 # --- prediction tables and scores -----------------------------------------------------------------
@@ -362,16 +333,6 @@ def test_run_final_end_to_end(small_corpus, tmp_path):
         _, values = corpus.read_gold_standard(submission / f"{name}.arff")
         np.testing.assert_allclose(values, frames.loc[frames["recording"] == name, "ensemble"], atol=2e-6)
     assert not list(out.parent.glob("*.checkpoint.pt*"))  # removed after a completed run
-
-
-def test_tune_chooses_the_best_grid_point(small_corpus):
-    sets = common.load_sets(small_corpus["features"], "valence", "cpu", ("train", "dev"))
-    final_runs = FinalRuns(seeds=(0,), protocol=Protocol(max_epochs=2, patience=5))
-    chosen, table = search.tune("dilated", SMALL_DILATED, {"optim": {"lr": [0.0, 0.003]}}, 2, sets, final_runs)
-    assert len(table) == 2 and list(table["optim.lr"]) == [0.0, 0.003]
-    best = int(table["dev_ccc_mean"].idxmax())
-    assert chosen == {**SMALL_DILATED, "optim": {"lr": table.loc[best, "optim.lr"], "l2": 0.0}}
-    assert yaml.safe_load(table.loc[best, "settings"]) == chosen
 
 
 def test_run_linear_baseline_end_to_end(small_corpus, tmp_path):

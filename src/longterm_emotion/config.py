@@ -92,6 +92,7 @@ def semantic_problems(config: dict, cwd=None) -> list[str]:
         + _sweep_problems(config)
         + _feature_problems(config["features"])
         + _synthetic_problems(config)
+        + _grid_problems(config)
     )
 
 
@@ -122,6 +123,18 @@ def _path_problems(config: dict, cwd: Path) -> list[str]:
                 "the pipeline must not write into the corpus, give a folder outside it"
             )
     return lines
+
+
+def _grid_problems(config: dict) -> list[str]:
+    """Every network must have at least grid.points combinations: the same search budget for all."""
+    from .experiments.grid import grid_size
+
+    points = config["grid"]["points"]
+    return [
+        f"config key grid.space.{network}: {grid_size(space)} combinations, fewer than grid.points ({points}); "
+        "every network is searched with the same number of points"
+        for network, space in sorted(config["grid"]["space"].items()) if grid_size(space) < points
+    ]
 
 
 def _synthetic_problems(config: dict) -> list[str]:

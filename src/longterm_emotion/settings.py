@@ -74,11 +74,17 @@ class SweepSettings:
     fft_size: int
     optim: Optimiser
     protocol: Protocol
+    lr_per_length: bool = True
 
     @classmethod
     def from_config(cls, section: dict) -> SweepSettings:
         return cls(int(section["runs"]), int(section["seed"]), int(section["fft_size"]),
-                   Optimiser.from_config(section["optim"]), Protocol.from_config(section["protocol"]))
+                   Optimiser.from_config(section["optim"]), Protocol.from_config(section["protocol"]),
+                   bool(section.get("lr_per_length", True)))
+
+    def net(self, filter_length: int) -> dict:
+        """Constructor arguments of the single-filter network of length `filter_length`."""
+        return {"filter_length": int(filter_length), "fft_size": self.fft_size, "lr_per_length": self.lr_per_length}
 
     @property
     def seeds(self) -> list[int]:

@@ -7,6 +7,7 @@ from longterm_emotion import constants
 from longterm_emotion.data import index as corpus_index
 from longterm_emotion.data.corpus import display_name
 from longterm_emotion.errors import InputDataError
+from longterm_emotion.experiments import grid as search_grid
 from longterm_emotion.reporting import results_doc
 
 PARTITIONS = list(constants.PARTITIONS)
@@ -53,6 +54,7 @@ wildcard_constraints:
     dimension="|".join(DIMENSIONS),
     network="|".join(NETWORKS),
     length=r"\d+",
+    point=r"\d+",
     stem=r"[^/]+",
 
 
@@ -99,13 +101,54 @@ def network_settings(wildcards):
 
 
 def grid_space(wildcards):
-    """The dev grid of one network ({net: {...}, optim: {...}} of value lists)."""
+    """The dev search space of one network ({net: {...}, optim: {...}} of value lists)."""
     return config["grid"]["space"].get(wildcards.network, {})
+
+
+GRID_POINTS = config["grid"]["points"]
+
+
+def grid_point_settings(wildcards):
+    """The {net, optim} settings of one grid point: a job's params, so changing them reruns that point."""
+    points = search_grid.grid_points(
+        network_settings(wildcards),
+        grid_space(wildcards),
+        GRID_POINTS,
+        config["grid"]["sample_seed"],
+    )
+    return points[int(wildcards.point)]
+
+
+def grid_point_files(wildcards):
+    """The one-row tables of every grid point of a network and dimension (the selection's input)."""
+    return expand(
+        f"{RESULTS}/tune/{wildcards.network}_{wildcards.dimension}/point_{{point}}.csv",
+        point=range(GRID_POINTS),
+    )
 
 
 def timing_settings(wildcards):
     """The settings the training-time table times: the network's for the first dimension."""
     return config["models"][wildcards.network][DIMENSIONS[0]]
+
+
+def grid_tables():
+    """The grid table of every network and dimension, keyed '<network>_<dimension>'."""
+    return {
+        f"{network}_{dimension}": f"{RESULTS}/tune/{network}_{dimension}_grid.csv"
+        for network in NETWORKS
+        for dimension in DIMENSIONS
+    }
+
+
+def whole_machine(wildcards):
+    """Threads of a measurement job: every core of a local run, so that no other job runs beside it
+    (its torch threads are compute.threads); compute.threads when the run gives no core count.
+    """
+    try:
+        return max(workflow.cores, config["compute"]["threads"])
+    except WorkflowError:
+        return config["compute"]["threads"]
 
 
 def table_inputs(wildcards):
@@ -163,7 +206,7 @@ def model_config(wildcards):
         "features": config["features"],
         "model": config["models"][wildcards.network][wildcards.dimension],
         "grid": {
-            "runs": config["grid"]["runs"],
+            **{k: v for k, v in config["grid"].items() if k != "space"},
             "space": config["grid"]["space"].get(wildcards.network, {}),
         },
         "train": config["train"],

@@ -47,6 +47,28 @@ rule timing_table:
         "../scripts/timing_table.py"
 
 
+rule search_table:
+    input:
+        **grid_tables(),
+    output:
+        csv=f"{RESULTS}/tables/search.csv",
+        tex=f"{RESULTS}/tables/search.tex",
+        md=report(
+            f"{RESULTS}/tables/search.md",
+            caption="../report/search.rst",
+            category="6 Results",
+        ),
+    log:
+        f"{RESULTS}/logs/tables/search.log",
+    conda:
+        "../../envs/plots.yaml"
+    params:
+        stem=stem_of("csv"),
+        corpus_name=corpus_name(),
+    script:
+        "../scripts/search_table.py"
+
+
 rule figure5:
     input:
         **figure5_predictions(),
@@ -73,6 +95,7 @@ rule tables:
     input:
         expand(f"{RESULTS}/tables/{{dimension}}.md", dimension=DIMENSIONS),
         rules.timing_table.output,
+        rules.search_table.output,
         rules.comparisons.output,
 
 

@@ -1,13 +1,12 @@
-rule tune:
+rule tune_point:
     input:
         **stacked_features(["train", "dev"]),
     output:
-        settings=f"{RESULTS}/tune/{{network}}_{{dimension}}.yaml",
-        grid=f"{RESULTS}/tune/{{network}}_{{dimension}}_grid.csv",
+        point=f"{RESULTS}/tune/{{network}}_{{dimension}}/point_{{point}}.csv",
     log:
-        f"{RESULTS}/logs/tune/{{network}}_{{dimension}}.log",
+        f"{RESULTS}/logs/tune/{{network}}_{{dimension}}/point_{{point}}.log",
     benchmark:
-        f"{RESULTS}/benchmarks/tune/{{network}}_{{dimension}}.tsv"
+        f"{RESULTS}/benchmarks/tune/{{network}}_{{dimension}}/point_{{point}}.tsv"
     conda:
         "../../envs/torch.yaml"
     threads: config["compute"]["threads"]
@@ -17,11 +16,31 @@ rule tune:
         gpu=config["compute"]["gpus_per_job"],
     params:
         features_root=features_root,
-        base=network_settings,
+        settings=grid_point_settings,
         space=grid_space,
         runs=config["grid"]["runs"],
-        train=config["train"],
+        first_seed=config["train"]["seeds"][0],
+        protocol=config["grid"]["protocol"],
         device=config["compute"]["device"],
+    script:
+        "../scripts/tune_point.py"
+
+
+rule tune:
+    input:
+        points=grid_point_files,
+    output:
+        settings=f"{RESULTS}/tune/{{network}}_{{dimension}}.yaml",
+        grid=f"{RESULTS}/tune/{{network}}_{{dimension}}_grid.csv",
+    log:
+        f"{RESULTS}/logs/tune/{{network}}_{{dimension}}.log",
+    conda:
+        "../../envs/plots.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    params:
+        corpus_name=corpus_name(),
     script:
         "../scripts/tune.py"
 
@@ -35,6 +54,7 @@ rule train_model:
         predictions=f"{RESULTS}/train/{{network}}/{{dimension}}/predictions.csv",
         scores=f"{RESULTS}/train/{{network}}/{{dimension}}/scores.csv",
         history=f"{RESULTS}/train/{{network}}/{{dimension}}/history.csv",
+        convergence=f"{RESULTS}/train/{{network}}/{{dimension}}/convergence.csv",
         per_recording=directory(
             f"{RESULTS}/train/{{network}}/{{dimension}}/per_recording"
         ),
@@ -68,6 +88,7 @@ rule best_filter:
         predictions=f"{RESULTS}/train/best_filter/{{dimension}}/predictions.csv",
         scores=f"{RESULTS}/train/best_filter/{{dimension}}/scores.csv",
         history=f"{RESULTS}/train/best_filter/{{dimension}}/history.csv",
+        convergence=f"{RESULTS}/train/best_filter/{{dimension}}/convergence.csv",
         per_recording=directory(
             f"{RESULTS}/train/best_filter/{{dimension}}/per_recording"
         ),
@@ -138,7 +159,7 @@ rule training_time:
         f"{RESULTS}/logs/timing/{{network}}.log",
     conda:
         "../../envs/torch.yaml"
-    threads: config["compute"]["threads"]
+    threads: whole_machine
     resources:
         mem_mb=3000,
         runtime=60,
@@ -148,6 +169,8 @@ rule training_time:
         dimension=DIMENSIONS[0],
         settings=timing_settings,
         epochs=config["timing"]["epochs"],
+        warmup=config["timing"]["warmup"],
+        torch_threads=config["compute"]["threads"],
         device=config["compute"]["device"],
     script:
         "../scripts/training_time.py"

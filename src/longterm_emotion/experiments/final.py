@@ -11,7 +11,7 @@ from ..nets import training
 from ..nets.training import resolve_device
 from ..settings import NetworkSettings, Protocol, SweepSettings, FinalRuns
 from .common import fit, load_sets
-from .outputs import frame_table, save_model, score_frames, write_outputs
+from .outputs import convergence_table, frame_table, save_model, score_frames, write_outputs
 
 
 def train_final(network: str, settings: NetworkSettings, sets, seeds, protocol: Protocol, rate: float,
@@ -33,7 +33,7 @@ def run_final(*, features_root, network: str, dimension: str, settings_file, tra
     result, frames, scores = train_final(network, NetworkSettings.from_config(chosen), sets, list(final.seeds),
                                          final.protocol, label_rate,
                                          checkpoint=out_dir.parent / f".{out_dir.name}.checkpoint.pt")
-    write_outputs(out_dir, frames, scores, pd.DataFrame(result.history), dimension)
+    write_outputs(out_dir, frames, scores, pd.DataFrame(result.history), dimension, convergence_table(result))
     save_model(result, network, chosen, out_dir / "model.pt")
 
 
@@ -48,10 +48,9 @@ def run_best_filter(*, features_root, dimension: str, sweep_table, sweep: dict, 
                     label_rate: float, out_dir) -> None:
     """Rule best_filter: the sweep's best length, trained with the sweep's optimiser and protocol and the final seeds."""
     sweep_settings = SweepSettings.from_config(sweep)
-    settings = NetworkSettings(net={"filter_length": best_length(sweep_table, dimension),
-                                    "fft_size": sweep_settings.fft_size}, optim=sweep_settings.optim)
+    settings = NetworkSettings(net=sweep_settings.net(best_length(sweep_table, dimension)), optim=sweep_settings.optim)
     sets = load_sets(features_root, dimension, resolve_device(device))
     result, frames, scores = train_final("single_filter", settings, sets, list(FinalRuns.from_config(train).seeds),
                                          sweep_settings.protocol, label_rate)
-    write_outputs(out_dir, frames, scores, pd.DataFrame(result.history), dimension)
+    write_outputs(out_dir, frames, scores, pd.DataFrame(result.history), dimension, convergence_table(result))
     save_model(result, "single_filter", settings.to_config(), Path(out_dir) / "model.pt")

@@ -1,10 +1,15 @@
-"""Model selection on dev: the grid of each network and dimension (test labels are never read)."""
+"""Model selection on dev as a scatter/gather: one job per grid point, then a selection job.
+
+Points come from ``grid.grid_points`` (the same number for every network); each is
+trained with the grid's seeds on train and scored on dev. Test labels are never read:
+the jobs load the train and dev partitions only.
+"""
 
 from __future__ import annotations
 
 import inspect
-import itertools
 import logging
+import time
 from pathlib import Path
 
 import numpy as np
@@ -12,61 +17,70 @@ import pandas as pd
 import yaml
 
 from ..constants import GRID_SEED_OFFSET
-from ..nets import MODELS
-from ..nets.training import resolve_device
-from ..settings import FinalRuns, NetworkSettings, Optimiser
+from ..settings import NetworkSettings, Optimiser, Protocol
+from . import grid
 from .common import fit, load_sets
+from .outputs import convergence_summary
 
 log = logging.getLogger(__name__)
 
 
-def grid_axes(network: str, space: dict) -> list[tuple[str, str, list]]:
-    """(group, setting, values) of every searched setting, in a fixed order; unknown settings are an error."""
+def check_space(network: str, space: dict) -> None:
+    """Every searched setting must be a constructor argument of the network or an optimiser setting."""
+    from ..nets import MODELS
+
     allowed = {"net": set(inspect.signature(MODELS[network]).parameters) - {"in_dim", "seeds"},
                "optim": set(inspect.signature(Optimiser).parameters)}
-    axes = []
-    for group in sorted(space):
-        for key in sorted(space[group]):
-            if key not in allowed.get(group, ()):
-                raise ValueError(f"grid.space.{network}.{group}.{key}: not a setting of {network} "
-                                 f"(valid: {sorted(allowed.get(group, ()))})")
-            axes.append((group, key, list(space[group][key])))
-    return axes
+    for group, key, _ in grid.grid_axes(space):
+        if key not in allowed.get(group, ()):
+            raise ValueError(f"grid.space.{network}.{group}.{key}: not a setting of {network} "
+                             f"(valid: {sorted(allowed.get(group, ()))})")
 
 
-def grid_points(network: str, base: dict, space: dict) -> list[dict]:
-    """Every combination of the grid's values applied on top of the base settings ({net, optim} dicts)."""
-    axes = grid_axes(network, space)
-    points = []
-    for values in itertools.product(*(values for _, _, values in axes)):
-        point = {group: dict(base[group]) for group in ("net", "optim")}
-        for (group, key, _), value in zip(axes, values, strict=True):
-            point[group][key] = value
-        points.append(point)
-    return points
+def grid_seeds(first_final_seed: int, runs: int) -> list[int]:
+    """Seeds of a grid point's runs, apart from the final runs' seeds."""
+    return [first_final_seed + GRID_SEED_OFFSET + r for r in range(runs)]
 
 
-def tune(network: str, base: dict, space: dict, runs: int, sets, final: FinalRuns) -> tuple[dict, pd.DataFrame]:
-    """Train every grid point with `runs` seeds; return the point with the best mean dev CCC and the grid table."""
-    rows = []
-    seeds = [final.seeds[0] + GRID_SEED_OFFSET + r for r in range(runs)]  # apart from the final runs' seeds
-    axes = grid_axes(network, space)
-    points = grid_points(network, base, space)
-    for index, point in enumerate(points):
-        result = fit(network, NetworkSettings.from_config(point), seeds, sets, final.protocol)
-        searched = {f"{group}.{key}": point[group][key] for group, key, _ in axes}
-        rows.append({"point": index, **searched,
-                     "dev_ccc_mean": float(np.mean(result.best_dev_ccc)), "dev_ccc_std": float(np.std(result.best_dev_ccc)),
-                     "epochs": result.epochs_run, "settings": yaml.safe_dump(point, default_flow_style=True).strip()})
-        log.info("grid point %d %s: dev CCC %.3f", index, searched, rows[-1]["dev_ccc_mean"])
-    table = pd.DataFrame(rows)
-    return points[int(table["dev_ccc_mean"].idxmax())], table
+def evaluate_point(network: str, point: dict, seeds, sets, protocol: Protocol) -> dict:
+    """Train one grid point (a run per seed, vectorised) on sets['train']; its dev CCC and convergence."""
+    started = time.perf_counter()
+    result = fit(network, NetworkSettings.from_config(point), seeds, sets, protocol)
+    scores = np.asarray(result.best_dev_ccc)
+    return {"dev_ccc_mean": float(scores.mean()), "dev_ccc_std": float(scores.std()),
+            "dev_ccc_runs": " ".join(f"{s:.4f}" for s in scores), "runs": len(seeds),
+            **convergence_summary(result.best_epoch, result.hit_cap), "epochs": result.epochs_run,
+            "seconds": time.perf_counter() - started,
+            "settings": yaml.safe_dump(point, default_flow_style=True, width=10_000).strip()}
 
 
-def run_tune(*, features_root, network: str, dimension: str, base: dict, space: dict, runs: int, train: dict,
-             device: str, settings_file, grid_table) -> None:
-    """Rule tune: search the grid on dev (train and dev only), write the chosen settings (YAML) and the grid table."""
+def run_tune_point(*, features_root, network: str, dimension: str, point: int, settings: dict, space: dict,
+                   runs: int, first_seed: int, protocol: dict, device: str, out_csv) -> None:
+    """Rule tune_point: one grid point on dev (train and dev partitions only); a one-row table."""
+    from ..nets.training import resolve_device
+
+    check_space(network, space)
     sets = load_sets(features_root, dimension, resolve_device(device), ("train", "dev"))
-    chosen, table = tune(network, base, space, runs, sets, FinalRuns.from_config(train))
-    table.to_csv(grid_table, index=False)
-    Path(settings_file).write_text(yaml.safe_dump({"model": network, "dimension": dimension, "settings": chosen}))
+    row = {"network": network, "dimension": dimension, "point": int(point), **grid.searched_values(space, settings),
+           **evaluate_point(network, settings, grid_seeds(first_seed, runs), sets, Protocol.from_config(protocol))}
+    log.info("grid point %d of %s/%s: dev CCC %.3f", point, network, dimension, row["dev_ccc_mean"])
+    pd.DataFrame([row]).to_csv(out_csv, index=False)
+
+
+def select(table: pd.DataFrame) -> int:
+    """Row of the best mean dev CCC (the first of equals: the lowest point number)."""
+    return int(table["dev_ccc_mean"].to_numpy().argmax())
+
+
+def run_select(*, point_csvs, network: str, dimension: str, corpus_name: str, settings_file, grid_table) -> None:
+    """Rule tune: gather the points, write the grid table and the chosen settings (YAML) the final runs read."""
+    table = pd.concat([pd.read_csv(path) for path in point_csvs], ignore_index=True).sort_values("point")
+    table = table.reset_index(drop=True)
+    best = select(table)
+    table["chosen"] = table.index == best
+    table.assign(corpus=corpus_name).to_csv(grid_table, index=False)
+    chosen = yaml.safe_load(table.loc[best, "settings"])
+    log.info("%s/%s: point %d chosen, dev CCC %.3f", network, dimension, table.loc[best, "point"],
+             table.loc[best, "dev_ccc_mean"])
+    Path(settings_file).write_text(yaml.safe_dump({"model": network, "dimension": dimension,
+                                                   "point": int(table.loc[best, "point"]), "settings": chosen}))

@@ -25,7 +25,7 @@ def run_length(*, features_root, dimension: str, filter_length: int, sweep: dict
     seeds = settings.seeds
     started = time.perf_counter()
     result = training.train(
-        "single_filter", {"filter_length": int(filter_length), "fft_size": settings.fft_size},
+        "single_filter", settings.net(filter_length),
         seeds, sets["train"], sets["dev"], settings.optim, settings.protocol,
     )
     seconds = time.perf_counter() - started
@@ -36,6 +36,8 @@ def run_length(*, features_root, dimension: str, filter_length: int, sweep: dict
         "dev_ccc": result.best_dev_ccc,
         "best_epoch": result.best_epoch,
         "epochs": result.epochs_run,
+        "max_epochs": result.max_epochs,
+        "hit_cap": result.hit_cap,
         "seconds_per_epoch": result.seconds_per_epoch,
         "seconds": seconds,
         "device": str(device),
@@ -74,6 +76,8 @@ def summarise(runs: pd.DataFrame, frame_rate: float, confidence: float = 0.95) -
             "runs": len(scores),
             "dev_ccc_runs": " ".join(f"{s:.3f}" for s in scores),
             "epochs": int(group["epochs"].iloc[0]),
+            "median_best_epoch": float(group["best_epoch"].median()),
+            "share_at_cap": float(group["hit_cap"].mean()) if "hit_cap" in group else np.nan,
             "seconds_per_epoch": float(group["seconds_per_epoch"].iloc[0]),
             "seconds": float(group["seconds"].iloc[0]),
         })
@@ -101,6 +105,9 @@ def write_results(*, run_csvs, stem, frame_rate: float, corpus_name: str, figure
                f"dev_ccc_low/high: {confidence:.0%} Student-t interval of the mean over runs. It covers the "
                "seed-to-seed variation of training only, not the choice of dev recordings (the sweep keeps each "
                "run's dev CCC, not its predictions; every run is scored on the same recordings).",
+               "epochs: epochs trained (the runs of a length train together and stop when none has improved for "
+               "`patience` epochs); median_best_epoch: median of the runs' best dev epochs; share_at_cap: share of "
+               "runs that reached the epoch cap less than `patience` epochs after their best (not converged).",
                f"Epoch time ratio longest/shortest L: {epoch_time_ratio(summary):.2f}."],
     )
     runs.assign(corpus=corpus_name).to_csv(f"{stem}_runs.csv", index=False)

@@ -17,10 +17,11 @@ class DownUpConvNet(EnsembleModel):
     n_intermediate ints (down, intermediate, up layers in order). Pooling uses
     ceil_mode, each transposed conv multiplies the length by `factor` exactly,
     and the result is cropped at the end to T, so output i aligns with input i.
+    `up_kernel` None: factor + 2 (each output sees its two nearest low-rate steps).
     """
 
     def __init__(self, in_dim: int, width: int | Sequence[int], n_down: int, factor: int,
-                 kernel_size: int, n_intermediate: int, up_kernel: int, activation: str,
+                 kernel_size: int, n_intermediate: int, up_kernel: int | None, activation: str,
                  dropout: float, seeds: Sequence[int]):
         super().__init__(seeds)
         if kernel_size < 1 or kernel_size % 2 == 0:
@@ -28,6 +29,7 @@ class DownUpConvNet(EnsembleModel):
         if n_down < 1 or factor < 2 or n_intermediate < 0:
             raise ValueError(f"need n_down >= 1, factor >= 2, n_intermediate >= 0; "
                              f"got {n_down}, {factor}, {n_intermediate}")
+        up_kernel = factor + 2 if up_kernel is None else up_kernel
         if up_kernel < factor or (up_kernel - factor) % 2:
             raise ValueError(f"up_kernel must be >= factor ({factor}) and differ from it by an "
                              f"even number, got up_kernel={up_kernel}")

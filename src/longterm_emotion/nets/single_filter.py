@@ -43,7 +43,8 @@ class SingleFilterNet(EnsembleModel):
     spectra are cached per input tensor (features do not change in training).
     """
 
-    def __init__(self, in_dim: int, filter_length: int, seeds: Sequence[int], fft_size: int = 3072):
+    def __init__(self, in_dim: int, filter_length: int, seeds: Sequence[int], fft_size: int = 3072,
+                 lr_per_length: bool = True):
         super().__init__(seeds)
         if filter_length < 1:
             raise ValueError(f"filter_length must be >= 1, got {filter_length}")
@@ -51,6 +52,7 @@ class SingleFilterNet(EnsembleModel):
             raise ValueError(f"fft_size ({fft_size}) must exceed filter_length ({filter_length})")
         M, L = self.n_members, filter_length
         self.filter_length = L
+        self.lr_per_length = bool(lr_per_length)
         self.fft_size = fft_size
         self.block = fft_size - L + 1
         self.weight = nn.Parameter(torch.empty(M, in_dim, L))
@@ -95,11 +97,13 @@ class SingleFilterNet(EnsembleModel):
         return self.out_weight[:, None] * torch.tanh(self.conv(x)) + self.out_bias[:, None]
 
     def param_groups(self, lr: float) -> list[dict]:
-        """The filter's learning rate is lr / L, the other parameters' lr.
+        """With lr_per_length, the filter's learning rate is lr / L, the other parameters' lr.
 
         Adam moves every weight by about lr per step, so a filter of C x L weights
         would move its output by about lr * C * L and saturate the tanh at long L;
         dividing by L keeps the step's effect on the output the same at every L.
         """
+        if not self.lr_per_length:
+            return super().param_groups(lr)
         rest = [self.bias, self.out_weight, self.out_bias]
         return [{"params": [self.weight], "lr": lr / self.filter_length}, {"params": rest, "lr": lr}]

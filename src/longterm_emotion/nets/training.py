@@ -95,6 +95,14 @@ class TrainResult:
     history: list[dict] = field(default_factory=list)
     seconds_per_epoch: float = 0.0
     epochs_run: int = 0
+    max_epochs: int = 0
+    patience: int = 0
+
+    @property
+    def hit_cap(self) -> list[bool]:
+        """Per member: training ended at the epoch cap before the member had gone `patience` epochs
+        without improving (it might have improved further: not converged by the protocol's test)."""
+        return [self.epochs_run >= self.max_epochs and self.max_epochs - b < self.patience for b in self.best_epoch]
 
 
 def _data_digest(recordings: list[Recording]) -> str:
@@ -218,7 +226,8 @@ def train(
     if checkpoint is not None and Path(checkpoint).is_file():
         Path(checkpoint).unlink()
     return TrainResult(model, progress.best_epoch, progress.best_ccc, progress.history,
-                       float(np.mean(epoch_seconds)) if epoch_seconds else 0.0, progress.epoch)
+                       float(np.mean(epoch_seconds)) if epoch_seconds else 0.0, progress.epoch,
+                       protocol.max_epochs, protocol.patience)
 
 
 def _save_atomic(obj, path: Path) -> None:

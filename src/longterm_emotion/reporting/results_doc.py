@@ -43,7 +43,7 @@ def results_files(results_dir, dimensions, control: bool | None = None) -> dict[
         control = (root / CONTROL_SWEEP).is_file()
     files = {"sweep": "sweep/sweep.csv", "spectrum": "label_study/spectrum.csv",
              "downsampling": "label_study/downsampling.csv", "comparisons": "tables/comparisons.csv",
-             "timing": "tables/training_time.csv"}
+             "timing": "tables/training_time.csv", "search": "tables/search.csv"}
     files |= {f"table_{d}": f"tables/{d}.md" for d in dimensions}
     files |= {f"figure_{Path(name).stem}": path for name, path in figures(control).items()}
     if control:
@@ -73,6 +73,7 @@ def results_text(files: dict[str, str], dimensions, figures_link: str = "docs/fi
     down = pd.read_csv(files["downsampling"])
     comparisons = pd.read_csv(files["comparisons"])
     timing = pd.read_csv(files["timing"])
+    search = pd.read_csv(files["search"])
     corpus = str(sweep["corpus"].iloc[0])
     level = "95 %"
     lines = [
@@ -93,6 +94,10 @@ def results_text(files: dict[str, str], dimensions, figures_link: str = "docs/fi
         cells = [_interval(m, lo, hi) for m, lo, hi in zip(rows["dev_ccc_mean"], rows["dev_ccc_low"], rows["dev_ccc_high"])]
         best = rows.loc[rows["dev_ccc_mean"].idxmax()]
         lines.append(f"| {dimension} (best L={int(best['filter_length'])}) | " + " | ".join(cells) + " |")
+        if "median_best_epoch" in rows:
+            lines.append(f"| {dimension}: median best epoch, runs at cap | "
+                         + " | ".join(f"{e:g}, {c:.0%}" for e, c in zip(rows["median_best_epoch"], rows["share_at_cap"]))
+                         + " |")
     lines += ["", f"![Figure 1]({figures_link}/figure1_filter_length.png)", ""]
     if "control_sweep" in files:
         control = pd.read_csv(files["control_sweep"])
@@ -117,6 +122,17 @@ def results_text(files: dict[str, str], dimensions, figures_link: str = "docs/fi
         lines.append(f"Downsampling and spline reconstruction of {dimension} loses less than "
                      f"{PAPER_MAX_CCC_LOSS:.0%} CCC up to factor {limit} (paper, RECOLA: up to 64).")
     lines += ["", f"![Figure 4]({figures_link}/figure4_downsampling.png)", ""]
+    lines += [f"**Model search** (`results/tables/search.md`): every network searched on dev with the same budget, "
+              f"{int(search['points'].iloc[0])} grid points x {int(search['runs_per_point'].iloc[0])} seeds per "
+              "dimension, one job per point; the chosen point's mean dev CCC (± std over its seeds), the worst "
+              "point's, and the search runs' convergence.", "",
+              "| network | dimension | chosen | dev CCC | worst point | median best epoch | runs at cap | training s |",
+              "|---|---|---|---|---|---|---|---|"]
+    for _, row in search.iterrows():
+        lines.append(f"| {row['network']} | {row['dimension']} | {row['chosen']} "
+                     f"| {row['dev_ccc']:.3f} ± {row['dev_ccc_std']:.3f} | {row['dev_ccc_worst_point']:.3f} "
+                     f"| {row['median_best_epoch']:g} | {row['share_at_cap']:.0%} | {row['train_seconds']:.0f} |")
+    lines += [""]
     for dimension in dimensions:
         text = Path(files[f"table_{dimension}"]).read_text(encoding="utf-8")
         lines += [f"**Table {PAPER_TABLE_NUMBER.get(dimension, '')} ({dimension}):**", ""] + _our_table(text) + [""]
@@ -133,7 +149,8 @@ def results_text(files: dict[str, str], dimensions, figures_link: str = "docs/fi
                      f"| {_interval(row['difference'], row['low'], row['high'])} | {p} |")
     lines += ["", f"![CCC per recording]({figures_link}/per_recording_ccc.png)", "",
               f"![Figure 5]({figures_link}/figure5_predictions.png)", "",
-              "**Training time** (`results/tables/training_time.md`, one seed, whole training partition):", "",
+              "**Training time** (`results/tables/training_time.md`, one seed, whole training partition, median of "
+              f"{int(timing['epochs_timed'].iloc[0])} epochs after a warm-up, no other job running):", "",
               "| model | parameters | device | seconds per epoch |", "|---|---|---|---|"]
     for _, row in timing.iterrows():
         lines.append(f"| {row['model']} | {row['parameters']} | {row['device']} | {row['seconds_per_epoch']:.2f} |")

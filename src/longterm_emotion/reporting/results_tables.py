@@ -12,6 +12,7 @@ from ..analysis.bootstrap import Evidence
 from ..analysis.smoothness import smoothness
 from ..errors import InputDataError
 from ..constants import METHOD_LABELS, PAPER_TABLE_NUMBER, RUN_PREFIX
+from ..experiments.outputs import CONVERGENCE_FILE, convergence_summary
 from .paper import PAPER_RECOLA, paper_table
 from .tables import write_table
 
@@ -29,13 +30,25 @@ def method_note(score_file) -> str:
     return path.read_text(encoding="utf-8").strip() if path.is_file() else ""
 
 
+def method_convergence(score_file) -> dict:
+    """Median best epoch and share of runs at the epoch cap from convergence.csv beside scores.csv
+    (methods trained by gradient descent); NaN for methods fitted in closed form or by a solver."""
+    path = Path(score_file).with_name(CONVERGENCE_FILE)
+    if not path.is_file():
+        return {"median_best_epoch": np.nan, "share_at_cap": np.nan}
+    runs = pd.read_csv(path)
+    return convergence_summary(runs["best_epoch"], runs["hit_cap"].astype(bool))
+
+
 def results_table(score_files: dict[str, str]) -> pd.DataFrame:
-    """One row per method: dev/test RMSE and CCC as mean and std over runs, and of the ensemble; its note."""
+    """One row per method: dev/test RMSE and CCC as mean and std over runs, and of the ensemble; its
+    convergence (median best epoch, share of runs at the epoch cap); its note."""
     rows = []
     for method, path in score_files.items():
         scores = pd.read_csv(path)
         runs = int((scores["run"].str.startswith(RUN_PREFIX) & (scores["partition"] == "dev")).sum())
-        row = {"method": METHOD_LABELS.get(method, method), "runs": runs, "note": method_note(path)}
+        row = {"method": METHOD_LABELS.get(method, method), "runs": runs, **method_convergence(path),
+               "note": method_note(path)}
         for partition in ("dev", "test"):
             for metric in ("rmse", "ccc"):
                 row[f"{partition}_{metric}"] = _score(scores, partition, "mean", metric)
@@ -99,6 +112,13 @@ def format_mean_std(mean: float, std: float, digits: int = 3) -> str:
     return f"{mean:.{digits}f} ± {std:.{digits}f}" if not np.isnan(std) else f"{mean:.{digits}f}"
 
 
+def format_convergence(row) -> str:
+    """'median best epoch | runs at cap' cells of a table row ('— | —' for methods without epochs)."""
+    if np.isnan(row["median_best_epoch"]):
+        return "— | —"
+    return f"{row['median_best_epoch']:g} | {row['share_at_cap']:.0%}"
+
+
 def format_interval(value: float, low: float, high: float) -> str:
     if np.isnan(value):
         return "—"
@@ -126,12 +146,14 @@ def markdown_table(ours: pd.DataFrame, smooth: pd.DataFrame, dimension: str, cor
         f"**Our runs on: {corpus_name}.** Mean ± std over runs (each at its best dev epoch); "
         "'ens.' = the runs' predictions averaged, as the paper's test submissions, with its "
         f"{level} bootstrap interval over recordings in brackets. Smoothness of the dev predictions: "
-        "single runs (mean ± std over runs) and the ensemble.",
+        "single runs (mean ± std over runs) and the ensemble. Convergence: the runs' median best dev epoch and "
+        "the share of runs that reached the epoch cap less than `patience` epochs after their best (— for "
+        "methods not trained by epochs).",
         "",
         "| Method | Dev RMSE | Dev CCC | Dev CCC ens. | Test RMSE | Test CCC | Test CCC ens. "
         f"| mean abs. change, runs | mean abs. change, ens. | power > {cutoff_hz:g} Hz, runs "
-        f"| power > {cutoff_hz:g} Hz, ens. |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        f"| power > {cutoff_hz:g} Hz, ens. | median best epoch | runs at cap |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     gold = smooth[smooth["signal"] == "gold standard"].iloc[0]
     for _, row in ours.iterrows():
@@ -151,10 +173,10 @@ def markdown_table(ours: pd.DataFrame, smooth: pd.DataFrame, dimension: str, cor
             f"| {format_mean_std(row['test_rmse'], row['test_rmse_std'])} "
             f"| {format_mean_std(row['test_ccc'], row['test_ccc_std'])} "
             f"| {format_interval(row['test_ccc_ensemble'], row['test_ccc_ensemble_low'], row['test_ccc_ensemble_high'])} "
-            f"| {' | '.join(cells)} |"
+            f"| {' | '.join(cells)} | {format_convergence(row)} |"
         )
     lines.append(f"| gold standard (dev) | | | | | | | | {gold['mean_abs_change']:.4f} | "
-                 f"| {gold['power_above_cutoff']:.2%} |")
+                 f"| {gold['power_above_cutoff']:.2%} | | |")
     notes = [f"- {row['method']}: {row['note']}" for _, row in ours.iterrows() if row["note"]]
     if notes:
         lines += ["", "Notes:", "", *notes]
@@ -186,7 +208,10 @@ def write_paper_tables(*, score_files: dict, prediction_files: dict, dimension: 
     write_table(merged, stem, f"{dimension} results", corpus_name,
                 notes=[f"<partition>_ccc_ensemble_low/high: {evidence.confidence:.0%} percentile bootstrap interval of "
                        f"the ensemble's CCC, {evidence.resamples} resamples of the recordings (seed {evidence.seed}).",
-                       "mean_abs_change / power_above_cutoff: the dev ensemble; *_runs: mean (and std) over single runs."])
+                       "mean_abs_change / power_above_cutoff: the dev ensemble; *_runs: mean (and std) over single runs.",
+                       "median_best_epoch: median of the runs' best dev epochs; share_at_cap: share of runs that "
+                       "reached the epoch cap less than `patience` epochs after their best (empty: not trained by "
+                       "epochs)."])
     paper_table(dimension).assign(corpus="RECOLA (numbers printed in the paper)").to_csv(
         f"{stem}_recola_paper.csv", index=False)
     stem.with_suffix(".md").write_text(
@@ -203,5 +228,45 @@ def write_timing_table(*, timing_files, stem, corpus_name: str) -> pd.DataFrame:
         notes=["Paper (RECOLA, GPU, Keras/Theano): about 13 s per epoch for a convolutional network and about "
                "10 min for a BLSTM with a similar number of parameters."],
         floatfmt=".2f",
+    )
+    return table
+
+
+def search_table(grid_files: dict[str, str]) -> pd.DataFrame:
+    """One row per network and dimension from its grid table: the budget (points x seeds), the chosen
+    point, the spread of dev CCC over points, convergence and the search's training time."""
+    rows = []
+    for key, path in grid_files.items():
+        table = pd.read_csv(path)
+        chosen = table[table["chosen"]].iloc[0]
+        searched = [c for c in table.columns if c.startswith(("net.", "optim."))]
+        rows.append({
+            "network": METHOD_LABELS.get(str(chosen["network"]), chosen["network"]),
+            "dimension": chosen["dimension"],
+            "points": len(table),
+            "runs_per_point": int(table["runs"].iloc[0]),
+            "chosen": ", ".join(f"{c.split('.', 1)[1]}={chosen[c]:g}" if isinstance(chosen[c], float)
+                                else f"{c.split('.', 1)[1]}={chosen[c]}" for c in searched),
+            "dev_ccc": chosen["dev_ccc_mean"],
+            "dev_ccc_std": chosen["dev_ccc_std"],
+            "dev_ccc_worst_point": table["dev_ccc_mean"].min(),
+            "median_best_epoch": float(table["median_best_epoch"].median()),
+            "share_at_cap": float(table["share_at_cap"].mean()),
+            "train_seconds": float(table["seconds"].sum()),
+        })
+    return pd.DataFrame(rows)
+
+
+def write_search_table(*, grid_files: dict, stem, corpus_name: str) -> pd.DataFrame:
+    """tables/search.{csv,md,tex}: the model search of every network and dimension, side by side."""
+    table = search_table(grid_files)
+    write_table(
+        table, stem, "Model search on dev: every network with the same budget", corpus_name,
+        notes=["points x runs_per_point: grid points, each trained with that many seeds on train and scored on dev "
+               "(test labels are never read); chosen: the searched settings of the point with the best mean dev CCC "
+               "(dev_ccc ± dev_ccc_std over its seeds); dev_ccc_worst_point: the lowest point's mean.",
+               "median_best_epoch: median over points of their runs' median best dev epoch; share_at_cap: share of "
+               "the search's runs that reached the epoch cap less than `patience` epochs after their best; "
+               "train_seconds: training time of all points summed (one job per point)."],
     )
     return table
