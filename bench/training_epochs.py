@@ -63,7 +63,7 @@ for name in ("dilated", "downup", "blstm"):
               f"({len(config['train']['seeds'])} seeds vectorised, {model.n_parameters_per_member()} parameters each)")
 
 bench = Path(args.results) / "benchmarks"
-for label, pattern in (("sweep_length", "sweep/*.tsv"), ("tune", "tune/*.tsv"), ("train (nets, baselines)", "train/*.tsv")):
+for label, pattern in (("sweep_length", "sweep/*.tsv"), ("tune (grid points)", "tune/*/*.tsv"), ("train (nets, baselines)", "train/*.tsv")):
     files = sorted(bench.glob(pattern))
     if files:
         total = sum(pd.read_csv(f, sep="\t")["s"].iloc[0] for f in files)

@@ -136,6 +136,12 @@ KINDS = [
          subs={"bench/egemaps.py": "bench/egemaps.py --duration 10 --recordings 1 --svr-subsets 200"}),
     Kind("bootstrap benchmark", r"python bench/bootstrap\.py", "command",
          subs={"bench/bootstrap.py": "bench/bootstrap.py --frames 500 --resamples 200"}),
+    Kind("timing benchmark", r"python bench/training_time\.py", "command",
+         subs={"bench/training_time.py": "bench/training_time.py --results {tiny} --epochs 1"}),
+    Kind("job time benchmark", r"python bench/job_time\.py", "command",
+         subs={"bench/job_time.py": "bench/job_time.py --results {tiny}"}),
+    Kind("search cost benchmark", r"python bench/search_cost\.py", "command",
+         subs={"bench/search_cost.py": "bench/search_cost.py --results {tiny} --limit 1"}),
     Kind("training benchmark", r"python bench/training_epochs\.py", "command",
          subs={"bench/training_epochs.py": "bench/training_epochs.py --results {tiny}"}),
 ]

@@ -127,7 +127,7 @@ def check_figures(results: Path, output: str):
 
 def check_cluster(jobs: list, output: str):
     assert "profiles/slurm" in output
-    trained = [resources for rule, resources in jobs if rule in {"train_model", "tune", "sweep_length"}]
+    trained = [resources for rule, resources in jobs if rule in {"train_model", "tune_point", "sweep_length"}]
     assert trained and all(re.search(r"\bgpu=1\b", r) for r in trained), "config/gpu.yaml must give each training job a GPU"
 
 

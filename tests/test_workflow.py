@@ -35,8 +35,8 @@ FEATURE_DIMS = 160  # 4 stacked frames x 40 mel bins
 # Label rows of a tiny recording: floor(duration * 25 Hz) + 1 (7501 for 300 s).
 ROWS = int(TINY_CFG["synthetic"]["duration_s"] * LABEL_RATE) + 1
 ALL_RULES = [
-    "synthetic_corpus", "extract_features", "label_study_tables", "sweep_length", "sweep_results", "tune",
-    "train_model", "best_filter", "linear_baseline", "training_time", "paper_table", "timing_table", "figure5",
+    "synthetic_corpus", "extract_features", "label_study_tables", "sweep_length", "sweep_results", "tune_point",
+    "tune", "search_table", "train_model", "best_filter", "linear_baseline", "training_time", "paper_table", "timing_table", "figure5",
     "model_bundle",
     "egemaps_recording", "egemaps_partition", "avec_baseline",
 ]
@@ -65,7 +65,7 @@ def test_full_run_writes_every_artefact(tiny):
         assert path.is_file() and path.stat().st_size > 1000, path
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", path
     for name in ("arousal.md", "valence.md", "training_time.md", "arousal.csv", "valence.csv", "comparisons.md",
-                 "comparisons.tex", "per_recording_ccc.csv"):
+                 "comparisons.tex", "per_recording_ccc.csv", "search.md"):
         assert (tiny / "tables" / name).stat().st_size > 0, name
     for name in ("spectrum.csv", "downsampling.csv"):
         table = pd.read_csv(tiny / "label_study" / name)
@@ -73,6 +73,20 @@ def test_full_run_writes_every_artefact(tiny):
     assert "synthetic RECOLA-layout corpus" in (tiny / "tables" / "training_time.md").read_text()
     timing = pd.read_csv(tiny / "tables" / "training_time.csv")
     assert len(timing) == 3 and (timing["seconds_per_epoch"] > 0).all()
+    assert (timing["epochs_timed"] == TINY_CFG["timing"]["epochs"]).all() and (timing["warmup_epochs"] == 1).all()
+    for dimension in DIMENSIONS:  # convergence of every row trained by epochs; none for the fitted baselines
+        table = pd.read_csv(tiny / "tables" / f"{dimension}.csv").set_index("method")
+        trained = [constants.METHOD_LABELS[m] for m in ("dilated", "downup", "blstm", "best_filter")]
+        assert table.loc[trained, "median_best_epoch"].between(1, TINY_CFG["train"]["protocol"]["max_epochs"]).all()
+        assert table.loc[trained, "share_at_cap"].between(0, 1).all()
+        fitted = [constants.METHOD_LABELS[m] for m in ("linear_context", "avec_baseline")]
+        assert table.loc[fitted, ["median_best_epoch", "share_at_cap"]].isna().all().all()
+        assert "| median best epoch | runs at cap |" in (tiny / "tables" / f"{dimension}.md").read_text()
+    sweep = pd.read_csv(tiny / "sweep" / "sweep.csv")
+    assert sweep["median_best_epoch"].between(1, TINY_CFG["sweep"]["protocol"]["max_epochs"]).all()
+    assert sweep["share_at_cap"].between(0, 1).all()
+    search = pd.read_csv(tiny / "tables" / "search.csv")
+    assert len(search) == 6 and (search["points"] == TINY_CFG["grid"]["points"]).all()
     comparisons = pd.read_csv(tiny / "tables" / "comparisons.csv")
     # every comparison of the paper, per dimension, on dev (2 recordings: an interval) and test (1: none)
     assert len(comparisons) == len(constants.COMPARISONS) * len(DIMENSIONS) * 2
@@ -303,7 +317,7 @@ def test_naming_a_control_run_adds_figure1_of_both_corpora_and_reruns_nothing_el
 
 @pytest.mark.slow
 def test_killed_run_finishes_on_rerun_without_redoing_finished_jobs(tmp_path):
-    """SIGKILL the whole pipeline while training (tuning) jobs run; unlock and rerun: it completes,
+    """SIGKILL the whole pipeline while grid-point jobs run; unlock and rerun: it completes,
     finished jobs are not run again and every output is readable."""
     import os
     import signal
@@ -318,21 +332,20 @@ def test_killed_run_finishes_on_rerun_without_redoing_finished_jobs(tmp_path):
         bench, logs = results / "benchmarks" / "tune", results / "logs" / "tune"
         deadline = time.monotonic() + 300
         while time.monotonic() < deadline and proc.poll() is None:
-            finished = sorted(bench.glob("*.tsv"))
-            running = [p for p in logs.glob("*.log") if not (bench / f"{p.stem}.tsv").exists()]
+            finished = sorted(bench.glob("*/point_*.tsv"))
+            running = [p for p in logs.glob("*/point_*.log") if not bench.joinpath(*p.with_suffix(".tsv").parts[-2:]).exists()]
             if finished and running:
                 break
             time.sleep(0.1)
         assert proc.poll() is None, "the run ended before it could be killed"
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
-    finished = sorted(bench.glob("*.tsv"))  # a benchmark file is written only when its job has finished
-    kept = {path: path.stat().st_mtime_ns for b in finished
-            for path in (results / "tune" / f"{b.stem}.yaml", results / "tune" / f"{b.stem}_grid.csv")}
+    finished = sorted(bench.glob("*/point_*.tsv"))  # a benchmark file is written only when its job has finished
+    kept = {path: path.stat().st_mtime_ns for b in finished for path in [results / "tune" / b.parent.name / f"{b.stem}.csv"]}
     assert kept
     assert snakemake("--unlock", results_dir=results).returncode == 0
     rerun = run_ok(*tuned, results_dir=results)
     assert {path: path.stat().st_mtime_ns for path in kept} == kept, "finished jobs were run again"
-    assert len(re.findall(r"rule tune:", rerun.output)) == 6 - len(finished)
+    assert len(re.findall(r"rule tune_point:", rerun.output)) == 6 * TINY_CFG["grid"]["points"] - len(finished)
     for path in tuned:
         assert yaml.safe_load(Path(path).read_text())["settings"]["optim"]["lr"] > 0
