@@ -29,11 +29,14 @@ def run_length(*, features_root, dimension: str, filter_length: int, sweep: dict
         seeds, sets["train"], sets["dev"], settings.optim, settings.protocol,
     )
     seconds = time.perf_counter() - started
+    history = pd.DataFrame(result.history).set_index(["member", "epoch"])["train_loss"]
+    train_ccc = [-float(history.loc[(m, epoch)]) for m, epoch in enumerate(result.best_epoch)]
     return pd.DataFrame({
         "filter_length": int(filter_length),
         "dimension": dimension,
         "seed": seeds,
         "dev_ccc": result.best_dev_ccc,
+        "train_ccc": train_ccc,
         "best_epoch": result.best_epoch,
         "epochs": result.epochs_run,
         "max_epochs": result.max_epochs,
@@ -76,6 +79,7 @@ def summarise(runs: pd.DataFrame, frame_rate: float, confidence: float = 0.95) -
             "runs": len(scores),
             "dev_ccc_runs": " ".join(f"{s:.3f}" for s in scores),
             "epochs": int(group["epochs"].iloc[0]),
+            "train_ccc_mean": float(group["train_ccc"].mean()) if "train_ccc" in group else np.nan,
             "median_best_epoch": float(group["best_epoch"].median()),
             "share_at_cap": float(group["hit_cap"].mean()) if "hit_cap" in group else np.nan,
             "seconds_per_epoch": float(group["seconds_per_epoch"].iloc[0]),
@@ -105,6 +109,8 @@ def write_results(*, run_csvs, stem, frame_rate: float, corpus_name: str, figure
                f"dev_ccc_low/high: {confidence:.0%} Student-t interval of the mean over runs. It covers the "
                "seed-to-seed variation of training only, not the choice of dev recordings (the sweep keeps each "
                "run's dev CCC, not its predictions; every run is scored on the same recordings).",
+               "train_ccc_mean: the runs' mean training CCC (per recording, averaged over the steps of their best "
+               "dev epoch): where it keeps rising with L while dev CCC falls, longer filters overfit.",
                "epochs: epochs trained (the runs of a length train together and stop when none has improved for "
                "`patience` epochs); median_best_epoch: median of the runs' best dev epochs; share_at_cap: share of "
                "runs that reached the epoch cap less than `patience` epochs after their best (not converged).",
