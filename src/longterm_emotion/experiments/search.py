@@ -42,10 +42,11 @@ def grid_seeds(first_final_seed: int, runs: int) -> list[int]:
     return [first_final_seed + GRID_SEED_OFFSET + r for r in range(runs)]
 
 
-def evaluate_point(network: str, point: dict, seeds, sets, protocol: Protocol) -> dict:
-    """Train one grid point (a run per seed, vectorised) on sets['train']; its dev CCC and convergence."""
+def evaluate_point(network: str, point: dict, seeds, sets, protocol: Protocol, checkpoint=None) -> dict:
+    """Train one grid point (a run per seed, vectorised) on sets['train']; its dev CCC and convergence.
+    With `checkpoint`, an interrupted job resumes there (see nets.training.train)."""
     started = time.perf_counter()
-    result = fit(network, NetworkSettings.from_config(point), seeds, sets, protocol)
+    result = fit(network, NetworkSettings.from_config(point), seeds, sets, protocol, checkpoint)
     scores = np.asarray(result.best_dev_ccc)
     return {"dev_ccc_mean": float(scores.mean()), "dev_ccc_std": float(scores.std()),
             "dev_ccc_runs": " ".join(f"{s:.4f}" for s in scores), "runs": len(seeds),
@@ -61,8 +62,10 @@ def run_tune_point(*, features_root, network: str, dimension: str, point: int, s
 
     check_space(network, space)
     sets = load_sets(features_root, dimension, resolve_device(device), ("train", "dev"))
+    checkpoint = Path(out_csv).with_name(f".{Path(out_csv).stem}.checkpoint.pt")
     row = {"network": network, "dimension": dimension, "point": int(point), **grid.searched_values(space, settings),
-           **evaluate_point(network, settings, grid_seeds(first_seed, runs), sets, Protocol.from_config(protocol))}
+           **evaluate_point(network, settings, grid_seeds(first_seed, runs), sets, Protocol.from_config(protocol),
+                            checkpoint)}
     log.info("grid point %d of %s/%s: dev CCC %.3f", point, network, dimension, row["dev_ccc_mean"])
     pd.DataFrame([row]).to_csv(out_csv, index=False)
 
