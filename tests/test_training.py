@@ -140,6 +140,23 @@ def test_same_seed_same_result(model):
     assert not torch.allclose(predictions(first), predictions(other))
 
 
+@pytest.mark.parametrize("threads", [1, 2])
+def test_cpu_reruns_are_identical_without_deterministic_mode(threads):
+    """A CPU-only run leaves PyTorch's deterministic mode off (training.make_deterministic): the
+    numbers must still repeat bit for bit for a fixed thread count, for every network."""
+    previous = torch.are_deterministic_algorithms_enabled(), torch.get_num_threads()
+    training.make_deterministic(threads, cuda=False)
+    torch.use_deterministic_algorithms(False)
+    try:
+        for model in sorted(SMALL):
+            first, second = run(model, seeds=(0, 1), max_epochs=3), run(model, seeds=(0, 1), max_epochs=3)
+            assert torch.equal(predictions(first), predictions(second)), model
+            assert without_time(first.history) == without_time(second.history), model
+    finally:
+        torch.use_deterministic_algorithms(previous[0])
+        torch.set_num_threads(previous[1])
+
+
 @pytest.mark.parametrize("model", sorted(SMALL))
 def test_vectorised_ensemble_equals_separate_runs(model):
     both = run(model, seeds=(0, 7), max_epochs=3)

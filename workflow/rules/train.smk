@@ -9,6 +9,7 @@ rule tune_point:
         f"{RESULTS}/benchmarks/tune/{{network}}_{{dimension}}/point_{{point}}.tsv"
     conda:
         "../../envs/torch.yaml"
+    priority: 10
     threads: config["compute"]["threads"]
     resources:
         mem_mb=4000,
@@ -64,6 +65,7 @@ rule train_model:
         f"{RESULTS}/benchmarks/train/{{network}}_{{dimension}}.tsv"
     conda:
         "../../envs/torch.yaml"
+    priority: 10
     threads: config["compute"]["threads"]
     resources:
         mem_mb=4000,

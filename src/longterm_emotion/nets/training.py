@@ -42,11 +42,19 @@ def resolve_device(name: str) -> torch.device:
     return torch.device(name)
 
 
-def make_deterministic(threads: int | None = None) -> None:
-    """Same seed and device, same numbers: deterministic kernels, fixed thread count."""
-    os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
-    torch.use_deterministic_algorithms(True)
-    torch.backends.cudnn.benchmark = False
+def make_deterministic(threads: int | None = None, cuda: bool | None = None) -> None:
+    """Same seed, device and thread count, same numbers.
+
+    CUDA needs PyTorch's deterministic mode (and a fixed cuBLAS workspace); it is switched on
+    when a GPU is visible (`cuda` None) or asked for. CPU kernels already give identical numbers
+    for a fixed thread count (tests/test_training.py reruns every network), while deterministic
+    mode slows some of them (the LSTM by about 18 %, `python bench/training_time.py`), so a
+    CPU-only run leaves it off.
+    """
+    if torch.cuda.is_available() if cuda is None else cuda:
+        os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
+        torch.use_deterministic_algorithms(True)
+        torch.backends.cudnn.benchmark = False
     if threads:
         torch.set_num_threads(int(threads))
 
