@@ -96,6 +96,9 @@ KINDS = [
     Kind("cluster", rf"{SM} --workflow-profile profiles/slurm.*", "dry_run",
          "no SLURM cluster in this test: dry run through profiles/slurm (tests/test_slurm.py runs the tiny "
          "config on a one-node cluster where root and SLURM or apt-get exist)"),
+    Kind("paper scale", rf"{SM} -n --configfile config\.yaml config/paper\.yaml", "elsewhere",
+         "tests/test_search.py runs this dry run as written (the tiny config would override its grid) and counts "
+         "its 144 grid-point jobs"),
     Kind("dry run", rf"{SM} (?:.* )?(?:-n|--dry-run|--dryrun)(?: .*)?", "dry_run"),
     Kind("control corpus", rf"{SM} --cores all --configfile config/control_fast\.yaml --config results_dir=results-control",
          "dry_run", "the whole pipeline on the control corpus (as long as the default run): dry run; "
@@ -138,6 +141,8 @@ KINDS = [
          subs={"bench/bootstrap.py": "bench/bootstrap.py --frames 500 --resamples 200"}),
     Kind("timing benchmark", r"python bench/training_time\.py", "command",
          subs={"bench/training_time.py": "bench/training_time.py --results {tiny} --epochs 1"}),
+    Kind("patience replay", r"python bench/patience_replay\.py --results results-p10", "command",
+         subs={"--results results-p10": "--results {tiny}"}),
     Kind("job time benchmark", r"python bench/job_time\.py", "command",
          subs={"bench/job_time.py": "bench/job_time.py --results {tiny}"}),
     Kind("search cost benchmark", r"python bench/search_cost\.py", "command",

@@ -1,5 +1,8 @@
 """Model selection on dev as a scatter/gather: one job per grid point, then a selection job.
 
+Training (evaluate_point, run_tune_point) needs torch; the selection (run_select) needs only
+pandas and yaml, so the plotting environment can run it.
+
 Points come from ``grid.grid_points`` (the same number for every network); each is
 trained with the grid's seeds on train and scored on dev. Test labels are never read:
 the jobs load the train and dev partitions only.
@@ -19,7 +22,6 @@ import yaml
 from ..constants import GRID_SEED_OFFSET
 from ..settings import NetworkSettings, Optimiser, Protocol
 from . import grid
-from .common import fit, load_sets
 from .outputs import convergence_summary
 
 log = logging.getLogger(__name__)
@@ -45,6 +47,8 @@ def grid_seeds(first_final_seed: int, runs: int) -> list[int]:
 def evaluate_point(network: str, point: dict, seeds, sets, protocol: Protocol, checkpoint=None) -> dict:
     """Train one grid point (a run per seed, vectorised) on sets['train']; its dev CCC and convergence.
     With `checkpoint`, an interrupted job resumes there (see nets.training.train)."""
+    from .common import fit
+
     started = time.perf_counter()
     result = fit(network, NetworkSettings.from_config(point), seeds, sets, protocol, checkpoint)
     scores = np.asarray(result.best_dev_ccc)
@@ -59,6 +63,7 @@ def run_tune_point(*, features_root, network: str, dimension: str, point: int, s
                    runs: int, first_seed: int, protocol: dict, device: str, out_csv) -> None:
     """Rule tune_point: one grid point on dev (train and dev partitions only); a one-row table."""
     from ..nets.training import resolve_device
+    from .common import load_sets
 
     check_space(network, space)
     sets = load_sets(features_root, dimension, resolve_device(device), ("train", "dev"))

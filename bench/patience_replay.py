@@ -1,0 +1,48 @@
+"""Benchmark: what other early-stopping rules would have given, replayed from a run's recorded dev curves.
+
+Training is deterministic up to the stop, so a final run's history.csv (dev CCC of every run after
+every epoch) tells exactly where a rule with another patience or a lower cap would have stopped and
+which best epochs it would have kept (a higher cap than the run's can only be replayed while the
+curves last). Prints, per trained network and dimension and per rule: the epoch the runs stop, the
+runs' mean best dev CCC, the runs at the cap, and the epochs' training seconds.
+Usage: python bench/patience_replay.py [--results results] [--rules 10:100 8:80 6:80]
+"""
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+parser = argparse.ArgumentParser(description=__doc__)
+parser.add_argument("--results", default="results")
+parser.add_argument("--rules", nargs="*", default=["10:100", "8:80", "6:80"], help="patience:max_epochs")
+args = parser.parse_args()
+
+
+def replay(history: pd.DataFrame, patience: int, cap: int) -> tuple[int, float, int, bool]:
+    """(stop epoch, mean best dev CCC, runs at the cap, whether the recorded curves ended first)."""
+    curves = history.pivot(index="epoch", columns="member", values="dev_ccc")
+    best, best_epoch = np.full(curves.shape[1], -np.inf), np.zeros(curves.shape[1], dtype=int)
+    for epoch, row in curves.iterrows():
+        better = row.to_numpy() > best
+        best[better], best_epoch[better] = row.to_numpy()[better], epoch
+        if (epoch - best_epoch >= patience).all():
+            return epoch, float(best.mean()), 0, False
+        if epoch >= cap:
+            return epoch, float(best.mean()), int((cap - best_epoch < patience).sum()), False
+    return int(curves.index.max()), float(best.mean()), 0, True
+
+
+rules = [tuple(int(v) for v in rule.split(":")) for rule in args.rules]
+for path in sorted(Path(args.results, "train").glob("*/*/history.csv")):
+    history = pd.read_csv(path)
+    if "member" not in history:
+        continue  # the linear baseline: fitted, not trained by epochs
+    seconds = history.groupby("epoch")["seconds"].first()
+    cells = []
+    for patience, cap in rules:
+        stop, ccc, at_cap, ended = replay(history, patience, cap)
+        cells.append(f"patience {patience}, cap {cap}: stop {stop}{'+' if ended else ''}, dev CCC {ccc:.3f}, "
+                     f"{at_cap}/{history['member'].nunique()} at cap, {seconds.loc[:stop].sum():.0f} s")
+    print(f"{path.parent.parent.name}/{path.parent.name}: " + " | ".join(cells))
