@@ -68,19 +68,21 @@ def epoch_seconds(network: str, net: dict) -> float:
 
 
 def trained_epochs(network: str) -> float | None:
-    files = sorted(Path(args.results, "tune").glob(f"{network}_*_grid.csv"))
+    """Mean epochs the finished run's final runs of this network trained (their protocol is the closest
+    to a paper-scale search's), else None."""
+    files = sorted(Path(args.results, "train", network).glob("*/convergence.csv"))
     return float(pd.concat([pd.read_csv(f) for f in files])["epochs"].mean()) if files else None
 
 
 total_jobs, total_hours, total_bound = 0, 0.0, 0.0
 for network in ("dilated", "downup", "blstm"):
-    costs = []
+    costs, measured = [], {}  # an architecture shared by both dimensions is timed once
     for dim in config["dimensions"]:
         points = grid.grid_points(config["models"][network][dim], search["space"][network], search["points"],
                                   search["sample_seed"])
         architectures = {json.dumps(p["net"], sort_keys=True) for p in points}
-        timed = sorted(architectures)[: args.limit or None]
-        measured = {a: epoch_seconds(network, json.loads(a)) for a in timed}
+        for a in sorted(architectures - set(measured))[: args.limit or None]:
+            measured[a] = epoch_seconds(network, json.loads(a))
         fill = statistics.mean(measured.values())
         costs += [measured.get(json.dumps(p["net"], sort_keys=True), fill) for p in points]
     epochs = trained_epochs(network) or search["protocol"]["max_epochs"]

@@ -37,6 +37,7 @@ rule tune:
         f"{RESULTS}/logs/tune/{{network}}_{{dimension}}.log",
     conda:
         "../../envs/plots.yaml"
+    priority: 10
     resources:
         mem_mb=1000,
         runtime=10,
