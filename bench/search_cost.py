@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pandas as pd
 import torch
-import yaml
 
 root = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(root / "src"))
+from longterm_emotion.config import load_files  # noqa: E402
 from longterm_emotion.experiments import common, grid  # noqa: E402
 from longterm_emotion.nets import build_model, ccc_loss  # noqa: E402
 from longterm_emotion.nets.training import predict, resolve_device  # noqa: E402
@@ -33,17 +33,7 @@ parser.add_argument("--limit", type=int, default=0, help="time at most N archite
 args = parser.parse_args()
 
 
-def update(base: dict, extra: dict) -> None:
-    for key, value in extra.items():
-        if isinstance(value, dict) and isinstance(base.get(key), dict):
-            update(base[key], value)
-        else:
-            base[key] = value
-
-
-config = yaml.safe_load((root / "config.yaml").read_text())
-if args.overlay:
-    update(config, yaml.safe_load((root / args.overlay).read_text()))
+config = load_files(root / "config.yaml", *([root / args.overlay] if args.overlay else []))
 search = config["grid"]
 seeds = list(range(search["runs"]))
 torch.set_num_threads(config["compute"]["threads"])

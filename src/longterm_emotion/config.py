@@ -81,6 +81,23 @@ def fill_missing(config: dict, defaults: dict) -> dict:
     return config
 
 
+def load_files(*paths) -> dict:
+    """The config of several YAML files, each updating the ones before it key by key (recursing into
+    dicts), as Snakemake merges `--configfile a.yaml b.yaml`."""
+
+    def update(base: dict, extra: dict) -> None:
+        for key, value in extra.items():
+            if isinstance(value, dict) and isinstance(base.get(key), dict):
+                update(base[key], value)
+            else:
+                base[key] = value
+
+    config: dict = {}
+    for path in paths:
+        update(config, yaml.safe_load(Path(path).read_text()) or {})
+    return config
+
+
 def semantic_problems(config: dict, cwd=None) -> list[str]:
     """One line per setting that passes the schema but would fail (or do harm) once jobs run.
 
