@@ -7,9 +7,9 @@ rule tune_point:
         f"{RESULTS}/logs/tune/{{network}}_{{dimension}}/point_{{point}}.log",
     benchmark:
         f"{RESULTS}/benchmarks/tune/{{network}}_{{dimension}}/point_{{point}}.tsv"
+    priority: 10
     conda:
         "../../envs/torch.yaml"
-    priority: 10
     threads: config["compute"]["threads"]
     resources:
         mem_mb=4000,
@@ -35,9 +35,9 @@ rule tune:
         grid=f"{RESULTS}/tune/{{network}}_{{dimension}}_grid.csv",
     log:
         f"{RESULTS}/logs/tune/{{network}}_{{dimension}}.log",
+    priority: 10
     conda:
         "../../envs/plots.yaml"
-    priority: 10
     resources:
         mem_mb=1000,
         runtime=10,
@@ -64,9 +64,9 @@ rule train_model:
         f"{RESULTS}/logs/train/{{network}}_{{dimension}}.log",
     benchmark:
         f"{RESULTS}/benchmarks/train/{{network}}_{{dimension}}.tsv"
+    priority: 10
     conda:
         "../../envs/torch.yaml"
-    priority: 10
     threads: config["compute"]["threads"]
     resources:
         mem_mb=4000,
