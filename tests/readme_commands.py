@@ -117,8 +117,6 @@ KINDS = [
     Kind("slurm jobs", r"(?:squeue --me -O JobID,Name,Comment|scancel JOBID)", "elsewhere",
          "needs a SLURM cluster; tests/test_slurm.py runs one where root and SLURM or apt-get exist"),
     Kind("named target", rf"{SM} (?:corpus|features|label_study|sweep|train|tables|figures)", "snakemake"),
-    Kind("sweep benchmark", rf"{SM} sweep --forcerun sweep_length --cores 2", "dry_run",
-         "a timing recipe for the default sweep (minutes): dry run on the tiny run's results"),
     Kind("egemaps networks", rf"{SM} train --cores all --config 'features={{\"frontend\": \"egemaps\"}}' results_dir=results-egemaps",
          "dry_run", "trains the networks on eGeMAPS (minutes): dry run on an empty folder"),
     # -- prediction for any audio
