@@ -9,10 +9,16 @@ Usage: python bench/patience_replay.py [--results results] [--rules 10:100 8:80 
 """
 
 import argparse
+import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+root = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(root / "src"))
+from longterm_emotion.nets import training  # noqa: E402
+from longterm_emotion.settings import Protocol  # noqa: E402
 
 parser = argparse.ArgumentParser(description=__doc__)
 parser.add_argument("--results", default="results")
@@ -21,17 +27,19 @@ args = parser.parse_args()
 
 
 def replay(history: pd.DataFrame, patience: int, cap: int) -> tuple[int, float, int, bool]:
-    """(stop epoch, mean best dev CCC, runs at the cap, whether the recorded curves ended first)."""
+    """(stop epoch, mean best dev CCC, runs at the cap, whether the recorded curves ended first), by the
+    training loop's own early-stopping state (nets.training.Progress) and cap test (TrainResult.hit_cap)."""
     curves = history.pivot(index="epoch", columns="member", values="dev_ccc")
-    best, best_epoch = np.full(curves.shape[1], -np.inf), np.zeros(curves.shape[1], dtype=int)
+    members = curves.shape[1]
+    progress = training.Progress([-np.inf] * members, [0] * members, [None] * members, [])
+    protocol = Protocol(max_epochs=cap, patience=patience)
     for epoch, row in curves.iterrows():
-        better = row.to_numpy() > best
-        best[better], best_epoch[better] = row.to_numpy()[better], epoch
-        if (epoch - best_epoch >= patience).all():
-            return epoch, float(best.mean()), 0, False
-        if epoch >= cap:
-            return epoch, float(best.mean()), int((cap - best_epoch < patience).sum()), False
-    return int(curves.index.max()), float(best.mean()), 0, True
+        progress.record(int(epoch), row.to_numpy())
+        if progress.finished(protocol):
+            result = training.TrainResult(None, progress.best_epoch, progress.best_ccc, epochs_run=progress.epoch,
+                                          max_epochs=cap, patience=patience)
+            return progress.epoch, float(np.mean(progress.best_ccc)), sum(result.hit_cap), False
+    return progress.epoch, float(np.mean(progress.best_ccc)), 0, True
 
 
 rules = [tuple(int(v) for v in rule.split(":")) for rule in args.rules]

@@ -143,7 +143,8 @@ def grid_tables():
 
 def whole_machine(wildcards):
     """Threads of a measurement job: every core of a local run, so that no other job runs beside it
-    (its torch threads are compute.threads); compute.threads when the run gives no core count.
+    (its torch threads are compute.threads). A cluster run without --cores counts one core, so the
+    job asks its scheduler for compute.threads CPUs, a node share of its own.
     """
     try:
         return max(workflow.cores, config["compute"]["threads"])

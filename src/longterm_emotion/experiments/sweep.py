@@ -79,9 +79,9 @@ def summarise(runs: pd.DataFrame, frame_rate: float, confidence: float = 0.95) -
             "runs": len(scores),
             "dev_ccc_runs": " ".join(f"{s:.3f}" for s in scores),
             "epochs": int(group["epochs"].iloc[0]),
-            "train_ccc_mean": float(group["train_ccc"].mean()) if "train_ccc" in group else np.nan,
+            "train_ccc_mean": float(group["train_ccc"].mean()),
             "median_best_epoch": float(group["best_epoch"].median()),
-            "share_at_cap": float(group["hit_cap"].mean()) if "hit_cap" in group else np.nan,
+            "share_at_cap": float(group["hit_cap"].mean()),
             "seconds_per_epoch": float(group["seconds_per_epoch"].iloc[0]),
             "seconds": float(group["seconds"].iloc[0]),
         })

@@ -124,8 +124,9 @@ def _data_digest(recordings: list[Recording]) -> str:
 
 
 @dataclass
-class _Progress:
-    """Everything a checkpoint must restore besides the model and optimiser."""
+class Progress:
+    """The early-stopping state of an ensemble (and what a checkpoint restores besides the model and
+    optimiser). bench/patience_replay.py replays recorded dev curves through it."""
 
     best_ccc: list[float]
     best_epoch: list[int]
@@ -137,12 +138,24 @@ class _Progress:
         """True once no member has improved for `patience` epochs."""
         return self.epoch > 0 and min(self.epoch - b for b in self.best_epoch) >= patience
 
+    def finished(self, protocol: Protocol) -> bool:
+        """Training ends at the epoch cap or once every member has stalled for `patience` epochs."""
+        return self.epoch >= protocol.max_epochs or self.stopped(protocol.patience)
+
+    def record(self, epoch: int, dev_ccc) -> list[int]:
+        """Epoch `epoch` is finished with these dev CCCs; returns the members that improved on their best."""
+        self.epoch = epoch
+        better = [m for m, score in enumerate(dev_ccc) if score > self.best_ccc[m]]
+        for m in better:
+            self.best_ccc[m], self.best_epoch[m] = float(dev_ccc[m]), epoch
+        return better
+
 
 def _fingerprint(payload: dict) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
-def _resume(checkpoint: Path, fingerprint: str, model, optimiser, order_rng, device) -> _Progress | None:
+def _resume(checkpoint: Path, fingerprint: str, model, optimiser, order_rng, device) -> Progress | None:
     """The progress saved in `checkpoint` (model, optimiser and order restored in place), if it matches."""
     if not Path(checkpoint).is_file():
         return None
@@ -154,10 +167,10 @@ def _resume(checkpoint: Path, fingerprint: str, model, optimiser, order_rng, dev
     optimiser.load_state_dict(state["optimiser"])
     order_rng.bit_generator.state = state["order_rng"]
     log.info("resuming from %s after epoch %d", checkpoint, state["epoch"])
-    return _Progress(state["best_ccc"], state["best_epoch"], state["best_state"], state["history"], state["epoch"])
+    return Progress(state["best_ccc"], state["best_epoch"], state["best_state"], state["history"], state["epoch"])
 
 
-def _save_checkpoint(checkpoint: Path, fingerprint: str, model, optimiser, order_rng, progress: _Progress) -> None:
+def _save_checkpoint(checkpoint: Path, fingerprint: str, model, optimiser, order_rng, progress: Progress) -> None:
     _save_atomic({"fingerprint": fingerprint, "model": model.state_dict(), "optimiser": optimiser.state_dict(),
                   "order_rng": order_rng.bit_generator.state, "best_ccc": progress.best_ccc,
                   "best_epoch": progress.best_epoch, "best_state": progress.best_state,
@@ -208,21 +221,20 @@ def train(
         progress = _resume(checkpoint, fingerprint, model, optimiser, order_rng, device)
     if progress is None:
         members = model.n_members
-        progress = _Progress([-np.inf] * members, [0] * members, [model.member_state(m) for m in range(members)], [])
+        progress = Progress([-np.inf] * members, [0] * members, [model.member_state(m) for m in range(members)], [])
     epoch_seconds = []
-    while progress.epoch < protocol.max_epochs and not progress.stopped(protocol.patience):
+    while not progress.finished(protocol):
         started = time.perf_counter()
-        progress.epoch += 1
+        epoch = progress.epoch + 1
         train_loss = _train_epoch(model, optimiser, train_set, order_rng.permutation(len(train_set)), optim.l2)
         dev_ccc = member_scores(predict(model, dev_set), dev_set)
         epoch_seconds.append(time.perf_counter() - started)
         for m in range(model.n_members):
-            progress.history.append({"epoch": progress.epoch, "member": m, "seed": seeds[m],
+            progress.history.append({"epoch": epoch, "member": m, "seed": seeds[m],
                                      "train_loss": float(train_loss[m]), "dev_ccc": float(dev_ccc[m]),
                                      "seconds": epoch_seconds[-1]})
-            if dev_ccc[m] > progress.best_ccc[m]:
-                progress.best_ccc[m], progress.best_epoch[m] = float(dev_ccc[m]), progress.epoch
-                progress.best_state[m] = model.member_state(m)
+        for m in progress.record(epoch, dev_ccc):
+            progress.best_state[m] = model.member_state(m)
         log.info("epoch %d  dev CCC %s  best %s  %.2f s", progress.epoch, np.round(dev_ccc, 3),
                  np.round(progress.best_ccc, 3), epoch_seconds[-1])
         if checkpoint is not None:

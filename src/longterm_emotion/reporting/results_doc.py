@@ -94,13 +94,11 @@ def results_text(files: dict[str, str], dimensions, figures_link: str = "docs/fi
         cells = [_interval(m, lo, hi) for m, lo, hi in zip(rows["dev_ccc_mean"], rows["dev_ccc_low"], rows["dev_ccc_high"])]
         best = rows.loc[rows["dev_ccc_mean"].idxmax()]
         lines.append(f"| {dimension} (best L={int(best['filter_length'])}) | " + " | ".join(cells) + " |")
-        if "train_ccc_mean" in rows:
-            lines.append(f"| {dimension}: train CCC at the best epoch | "
-                         + " | ".join(f"{v:.3f}" for v in rows["train_ccc_mean"]) + " |")
-        if "median_best_epoch" in rows:
-            lines.append(f"| {dimension}: median best epoch, runs at cap | "
-                         + " | ".join(f"{e:g}, {c:.0%}" for e, c in zip(rows["median_best_epoch"], rows["share_at_cap"]))
-                         + " |")
+        lines.append(f"| {dimension}: train CCC at the best epoch | "
+                     + " | ".join(f"{v:.3f}" for v in rows["train_ccc_mean"]) + " |")
+        lines.append(f"| {dimension}: median best epoch, runs at cap | "
+                     + " | ".join(f"{e:g}, {c:.0%}" for e, c in zip(rows["median_best_epoch"], rows["share_at_cap"]))
+                     + " |")
     lines += ["", f"![Figure 1]({figures_link}/figure1_filter_length.png)", ""]
     if "control_sweep" in files:
         control = pd.read_csv(files["control_sweep"])
