@@ -15,7 +15,12 @@ REPO = Path(workflow.current_basedir.get_path_or_uri(secret_free=True))
 SCHEMA = REPO / "workflow" / "schemas" / "config.schema.yaml"
 
 sys.path.insert(0, str(REPO / "src"))
-from longterm_emotion.config import check, check_semantics, fill_missing  # noqa: E402
+from longterm_emotion.config import (  # noqa: E402
+    check,
+    check_device,
+    check_semantics,
+    fill_missing,
+)
 
 min_version("8.0")
 
@@ -62,3 +67,10 @@ rule all:
         rules.models.input,
         rules.summary.output,
         rules.results_doc.output,
+
+
+# A run on this machine (not a dry run, not a cluster's jobs) needs the configured device here: checked
+# before any job starts.
+onstart:
+    if workflow.local_exec:
+        check_device(config["compute"]["device"])

@@ -1,6 +1,6 @@
 """Shared fixtures: the config's feature settings, one small synthetic corpus with features, the
 README's environment (requirements.txt alone), and the session's tiny run of the whole workflow
-in it, with a copy of its corpus in the AVEC 2016 release layout."""
+in it, with copies of its corpus in the AVEC 2016 release layout and as a manifest corpus."""
 
 import struct
 import time
@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import soundfile
 import torch
 import yaml
 from scipy.io import wavfile
@@ -158,3 +159,29 @@ def real_shape_corpus(tiny, tmp_path_factory):
                 text = quote_instance_names(text, path.stem)
             target.write_text(text)
     return root
+
+
+@pytest.fixture(scope="session")
+def manifest_corpus(tiny, tmp_path_factory):
+    """The tiny corpus's train and dev recordings as FLAC files with CSV labels at 12.5 Hz (every second gold
+    row), listed in a manifest one folder up from the files (relative paths), without a test partition."""
+    root = tmp_path_factory.mktemp("manifest")
+    rows = ["partition,recording,audio,arousal,valence"]
+    for partition in ("train", "dev"):
+        for wav in sorted((tiny / "corpus" / "recordings_audio").glob(f"{partition}_*.wav")):
+            rate, data = wavfile.read(wav)
+            audio = root / "data" / "audio" / f"{wav.stem}.flac"
+            audio.parent.mkdir(parents=True, exist_ok=True)
+            soundfile.write(audio, data, rate, subtype="PCM_16")
+            cells = []
+            for dimension in ("arousal", "valence"):
+                times, values = corpus.read_gold_standard(
+                    corpus.gold_standard_path(tiny / "corpus", dimension, wav.stem))
+                label = root / "data" / "labels" / f"{wav.stem}_{dimension}.csv"
+                label.parent.mkdir(parents=True, exist_ok=True)
+                label.write_text("time,value\n" + "".join(f"{t:.2f},{v:.6f}\n" for t, v in zip(times[::2], values[::2])))
+                cells.append(f"data/labels/{label.name}")
+            rows.append(f"{partition},{wav.stem},data/audio/{audio.name},{cells[0]},{cells[1]}")
+    manifest = root / "corpus.csv"
+    manifest.write_text("\n".join(rows) + "\n")
+    return manifest

@@ -18,7 +18,8 @@ How a kind is tested (`how`):
              arguments that make a benchmark small);
   elsewhere  cannot run inside this test; `reason` says why and what covers it instead.
 `subs` maps README text to its stand-in here; in the stand-in, {tiny} is the tiny run's results
-folder, {release} a copy of the tiny corpus in the AVEC 2016 release layout, {tmp} a fresh folder.
+folder, {release} a copy of the tiny corpus in the AVEC 2016 release layout, {manifest} a manifest of
+the tiny corpus (FLAC, labels at 12.5 Hz, no test partition), {tmp} a fresh folder.
 For example, a README line `longterm-emotion predict results/train/dilated/arousal --audio
 /data/AVEC2016/recordings_audio/dev_1.wav` needs the line
     Kind("predict", r"longterm-emotion predict .*", "command",
@@ -100,6 +101,10 @@ KINDS = [
          "tests/test_search.py runs this dry run as written (the tiny config would override its grid) and counts "
          "its 144 grid-point jobs"),
     Kind("dry run", rf"{SM} (?:.* )?(?:-n|--dry-run|--dryrun)(?: .*)?", "dry_run"),
+    Kind("manifest corpus", rf"{SM} --cores all --config manifest=/path/to/corpus\.csv results_dir=results-mycorpus",
+         "dry_run", "a corpus of the user's: dry run with a manifest of the tiny corpus; "
+         "tests/test_matrix.py::test_manifest_runs_all_without_a_test_partition runs the whole DAG on it",
+         subs={"/path/to/corpus.csv": "{manifest}"}),
     Kind("control corpus", rf"{SM} --cores all --configfile config/control_fast\.yaml --config results_dir=results-control",
          "dry_run", "the whole pipeline on the control corpus (as long as the default run): dry run; "
          "tests/test_control.py checks the control corpus's effect on context length and label spectrum"),
@@ -150,6 +155,67 @@ KINDS = [
     Kind("training benchmark", r"python bench/training_epochs\.py", "command",
          subs={"bench/training_epochs.py": "bench/training_epochs.py --results {tiny}"}),
 ]
+
+
+# ---- configurations the README describes in prose ------------------------------------------
+# Every inline code span of the README that names a config file (`config/x.yaml`) or sets a config key
+# (`section.key: value`, `key=value`) is a way of running the pipeline; each must match one line here,
+# saying which end-to-end run covers it (a test of tests/, by file::function) or why none can.
+
+
+@dataclass(frozen=True)
+class Configuration:
+    pattern: str  # regular expression matching the whole span
+    covered_by: str = ""  # tests/<file>.py::<test function>
+    reason: str = ""  # when no run covers it
+
+
+CONFIGURATIONS = [
+    Configuration(r"data_dir: null", "tests/test_workflow.py::test_full_run_writes_every_artefact"),
+    Configuration(r"synthetic\.test_labels: (?:true|false)", "tests/test_workflow.py::test_full_run_writes_every_artefact",
+                  "true is the tiny run; false gives unlabelled test recordings, the shape of the AVEC-layout run "
+                  "(tests/test_matrix.py::test_release_layout_runs_all)"),
+    Configuration(r"features\.frontend: egemaps", "tests/test_matrix.py::test_egemaps_bundles_predict_the_pipelines_numbers"),
+    Configuration(r"compute\.device: auto", "tests/test_workflow.py::test_full_run_writes_every_artefact"),
+    Configuration(r"evidence\.control_sweep: .*",
+                  "tests/test_workflow.py::test_naming_a_control_run_adds_figure1_of_both_corpora_and_reruns_nothing_else"),
+    Configuration(r"config/recola\.yaml", "tests/test_matrix.py::test_every_config_file_plans",
+                  "the licensed release is not here: planned on a release-shaped corpus; that corpus's full run is "
+                  "tests/test_matrix.py::test_release_layout_runs_all"),
+    Configuration(r"config/control_fast\.yaml", "tests/test_matrix.py::test_every_config_file_plans",
+                  "a full default-size run (20 min): planned; tests/test_control.py checks the corpus it makes"),
+    Configuration(r"config/paper\.yaml", "tests/test_search.py::test_the_paper_scale_search_dry_runs_as_the_readme_shows",
+                  "about 7 core-hours of search: planned (its 144 grid-point jobs counted)"),
+    Configuration(r"config/gpu\.yaml", "tests/test_matrix.py::test_every_config_file_plans",
+                  "no GPU here: planned, and every training job asks for a GPU (test_readme check_cluster)"),
+]
+
+
+def readme_configurations(text: str | None = None) -> list[tuple[int, str]]:
+    """(line, span) of every inline code span of the README's prose that names a config file or sets a config key."""
+    text = README.read_text() if text is None else text
+    prose = re.sub(r"^```.*?^```", lambda m: "\n" * m.group(0).count("\n"), text, flags=re.M | re.S)
+    top = _top_level_keys()
+    found = []
+    for match in re.finditer(r"(?<!`)`([^`]+)`(?!`)", prose):
+        span = " ".join(match.group(1).split())
+        setting = re.fullmatch(r"([a-z_]+)(?:\.[a-z_]+)*(?:: |=)\S.*", span)
+        if re.fullmatch(r"config/[\w.-]+\.yaml", span) or (setting and setting.group(1) in top):
+            found.append((prose.count("\n", 0, match.start()) + 1, span))
+    return found
+
+
+def _top_level_keys() -> set[str]:
+    keys = set()
+    for line in (REPO / "config.yaml").read_text().splitlines():
+        match = re.match(r"^([a-z_]+):", line)
+        if match:
+            keys.add(match.group(1))
+    return keys
+
+
+def configuration_of(span: str) -> Configuration | None:
+    return next((c for c in CONFIGURATIONS if re.fullmatch(c.pattern, span)), None)
 
 
 # ---- extraction -----------------------------------------------------------------------------

@@ -232,7 +232,7 @@ def test_missing_file(tmp_path):
 
 def test_directory_is_not_a_file(tmp_path):
     (tmp_path / "train_2.wav").mkdir()
-    assert_input_error(tmp_path / "train_2.wav", "does not exist")
+    assert_input_error(tmp_path / "train_2.wav", "is a folder, not an audio file")
 
 
 def test_empty_data_chunk(tmp_path):

@@ -203,7 +203,7 @@ ERRORS = [
      ["truncated WAV file", "declares"]),
     ("text file named .wav", "train",
      lambda r: (put(wav(r, "train_2"), "interview notes\n" * 50), []), ["not a readable WAV file"]),
-    ("folder named like a WAV", "test", lambda r: (folder_instead(wav(r, "test_1")), []), ["does not exist", "folder"]),
+    ("folder named like a WAV", "test", lambda r: (folder_instead(wav(r, "test_1")), []), ["is a folder, not an audio file"]),
     ("audio shorter than one analysis window", "test",
      lambda r: (write_pcm16(wav(r, "test_1"), np.zeros(399)), []), ["shorter than one analysis window"]),
     ("NaN in a float WAV", "test",

@@ -42,6 +42,25 @@ def test_bad_values_name_their_key(section, key, value, words):
     assert words in str(error.value)
 
 
+@pytest.mark.parametrize(
+    "network, group, key, values, words",
+    [
+        ("dilated", "optim", "lr", [-0.1, 0.001], "grid.space.dilated.optim.lr[0]: -0.1 is less than or equal to the minimum of 0"),
+        ("dilated", "net", "width", [16, 0], "grid.space.dilated.net.width[1]: 0 is less than the minimum of 1"),
+        ("downup", "optim", "l2", [-1], "grid.space.downup.optim.l2[0]: -1 is less than the minimum of 0"),
+        ("blstm", "net", "dropout", [1.5], "grid.space.blstm.net.dropout[0]: 1.5 is greater than the maximum of 1"),
+        ("blstm", "net", "hidden", ["many"], "grid.space.blstm.net.hidden[0]: 'many' is not of type 'integer'"),
+    ],
+)
+def test_every_search_value_is_checked_as_the_models_setting_is(network, group, key, values, words):
+    """A negative learning rate once trained by gradient ascent and entered the selection: refused at load now."""
+    config = default_config()
+    config["grid"]["space"][network].setdefault(group, {})[key] = values
+    found = problems(config, SCHEMA)
+    assert len(found) == 1 and words in found[0], found
+    assert f"(as models.{network}.<dimension>.{group}.{key})" in found[0]
+
+
 def test_model_settings_are_checked_per_model_and_dimension():
     config = default_config()
     config["models"]["downup"]["valence"]["net"]["widht"] = 64

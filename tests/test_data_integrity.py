@@ -17,15 +17,21 @@ run, `--list-changes input`, `--summary`, or (module) one cheap job.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 import yaml
+from scipy.io import wavfile
 
+from longterm_emotion.data import index
+from longterm_emotion.data.manifest import write_manifest
 from longterm_emotion.data.synthetic import write_corpus
 from snakemake_runner import Result, dry_run_jobs
 
@@ -118,18 +124,60 @@ def test_edited_gold_standard_reruns_its_partition_and_what_depends_on_it(work):
     assert "Updated input files: corpus/ratings_gold_standard/arousal/train_1.arff" in result.output
 
 
+def quieter(path: Path, target: Path | None = None) -> None:
+    """Write `path`'s audio at half the level to `target` (default: over itself): new content, same size."""
+    rate, data = wavfile.read(path)
+    wavfile.write(target or path, rate, (data // 2).astype(np.int16))
+
+
 def test_replaced_wav_reruns_its_partition(work):
     audio = work / "corpus" / "recordings_audio"
-    (audio / "dev_1.wav").write_bytes((audio / "dev_2.wav").read_bytes())
+    quieter(audio / "dev_1.wav")
     result = snakemake_in(work, *CHEAP_TARGETS, "-n")
     assert feature_partitions(planned(result)) == ["dev"], result.tail()
     assert "corpus/recordings_audio/dev_1.wav" in result.output
 
 
+def test_new_content_under_an_old_modification_time_reruns_its_partition(work):
+    """A corrected corpus copied back with `cp -p` or `rsync -a` keeps the old mtime: the content digest,
+    a param of the features job, still reruns the partition."""
+    wav = work / "corpus" / "recordings_audio" / "train_2.wav"
+    before = wav.stat()
+    quieter(wav)
+    os.utime(wav, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert wav.stat().st_mtime_ns == before.st_mtime_ns and wav.stat().st_size == before.st_size
+    result = snakemake_in(work, "features", "-n")
+    assert feature_partitions(planned(result)) == ["train"], result.tail()
+
+
+@pytest.mark.parametrize("copy", ["content", "path"])
+def test_one_audio_file_in_two_partitions_is_refused(work, copy):
+    corpus = work / "corpus"
+    train = corpus / "recordings_audio" / "train_1.wav"
+    if copy == "content":  # a copy of a training recording under a dev name
+        shutil.copyfile(train, corpus / "recordings_audio" / "dev_2.wav")
+        config = ("data_dir=corpus",)
+        words = ["dev_2.wav: same content as", "train_1.wav", "one recording in two places"]
+    else:  # a manifest naming one file for a train and a dev recording
+        sources = [s for p in ("train", "dev", "test") for s in index.index_partition(p, ["arousal", "valence"],
+                                                                                        data_dir=corpus)]
+        sources = [replace(s, audio=train) if s.name == "dev_2" else s for s in sources]
+        write_manifest(work / "corpus.csv", sources, ["arousal", "valence"])
+        config = ("manifest=corpus.csv",)
+        words = ["train_1.wav: the same audio file is", "dev recording dev_2", "train recording train_1"]
+    result = snakemake_in(work, "features", "-n", config=config)
+    assert result.returncode != 0
+    for word in words:
+        assert word in result.output, (word, result.tail())
+    assert not re.search(r"^(?:local)?rule \w+:", result.output, re.M), result.tail()
+
+
 def test_added_recording_changes_the_input_set(work):
     """train_3 added as copies that keep their old times: only the changed input set can trigger."""
     corpus = work / "corpus"
-    shutil.copy2(corpus / "recordings_audio" / "train_1.wav", corpus / "recordings_audio" / "train_3.wav")
+    added = corpus / "recordings_audio" / "train_3.wav"
+    quieter(corpus / "recordings_audio" / "train_1.wav", added)  # its own audio (the same file would leak)
+    shutil.copystat(corpus / "recordings_audio" / "train_1.wav", added)  # and train_1's old times
     for dimension in ("arousal", "valence"):
         folder = corpus / "ratings_gold_standard" / dimension
         shutil.copy2(folder / "train_1.arff", folder / "train_3.arff")

@@ -10,6 +10,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import shutil
+import subprocess
+import sys
 import tomllib
 from importlib import import_module
 from pathlib import Path
@@ -142,6 +145,84 @@ def test_not_a_bundle_is_named(tmp_path):
         bundles_mod.load_bundle(path)
 
 
+def flip_weight_bytes(path: Path, out: Path) -> None:
+    """Copy a bundle with two bytes flipped in the middle of its largest tensor's stored data (torch does not
+    check the zip's CRC: such a file loads and predicts wrong numbers unless the bundle's checksum catches it)."""
+    import zipfile
+
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        info = max((i for i in archive.infolist() if "/data/" in i.filename), key=lambda i: i.file_size)
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    middle = start + info.file_size // 2
+    data[middle] ^= 0x40
+    data[middle + 1] ^= 0x01
+    out.write_bytes(bytes(data))
+
+
+def test_flipped_bytes_in_the_weights_are_refused_by_the_checksum(tiny, tmp_path, capsys):
+    bad = tmp_path / "models" / "dilated_arousal.pt"
+    bad.parent.mkdir()
+    flip_weight_bytes(tiny / "models" / "dilated_arousal.pt", bad)
+    torch.load(bad, weights_only=True)  # torch itself reads it without complaint
+    with pytest.raises(InputDataError, match=re.escape(f"{bad}: damaged or edited model bundle: its weights do not "
+                                                       "match their checksum")):
+        bundles_mod.load_bundle(bad)
+    code = cli.main(["predict", "--models", str(bad.parent), "--out", str(tmp_path / "out"), "--dimensions",
+                     "arousal", str(wav(tiny, "dev_1"))])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1 and "checksum" in err[0], err
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").rglob("*.csv"))
+
+
+@pytest.mark.parametrize("edit, words", [
+    (lambda b: b.pop("features"), "no 'features' entry"),
+    (lambda b: b.update(settings={**b["settings"], "width": b["settings"]["width"] * 2}),
+     "its network settings and weights do not fit together"),
+    (lambda b: b["state_dict"].update({k: v[:1] for k, v in list(b["state_dict"].items())[:1]})
+     or b.update(tensors_sha256=bundles_mod.tensors_digest(b["state_dict"])),
+     "its network settings and weights do not fit together"),
+])
+def test_edited_bundle_gives_one_line(tiny, tmp_path, capsys, edit, words):
+    bundle = torch.load(tiny / "models" / "dilated_arousal.pt", weights_only=True)
+    edit(bundle)
+    bad = tmp_path / "models" / "dilated_arousal.pt"
+    bad.parent.mkdir()
+    torch.save(bundle, bad)
+    code = cli.main(["predict", "--models", str(bad.parent), "--out", str(tmp_path / "out"), "--dimensions",
+                     "arousal", str(wav(tiny, "dev_1"))])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1 and str(bad) in err[0] and words in err[0], err
+
+
+def test_a_corrupt_bundle_blocks_only_the_choices_that_need_it(tiny, tmp_path, capsys, caplog):
+    folder = tmp_path / "models"
+    folder.mkdir()
+    for network in ("dilated", "blstm"):
+        for dimension in DIMENSIONS:
+            shutil.copyfile(tiny / "models" / f"{network}_{dimension}.pt", folder / f"{network}_{dimension}.pt")
+    (folder / "dilated_arousal.pt").write_bytes(b"\0" * 100)  # e.g. a failed copy
+    audio = str(wav(tiny, "dev_1"))
+    assert cli.main(["predict", "--models", str(folder), "--out", str(tmp_path / "ok"), "--model", "blstm", audio]) == 0
+    assert "skipped" in caplog.text and "dilated_arousal.pt" in caplog.text  # the skipped bundle is named
+    assert cli.main(["predict", "--models", str(folder), "--out", str(tmp_path / "ok2"), "--model", "dilated",
+                     "--dimensions", "valence", audio]) == 0
+    for options in (["--model", "dilated"], []):  # the corrupt file could be the choice: stop, naming it
+        capsys.readouterr()
+        code = cli.main(["predict", "--models", str(folder), "--out", str(tmp_path / "no"), *options, audio])
+        err = capsys.readouterr().err.strip().splitlines()
+        assert code == 2 and len(err) == 1 and "dilated_arousal.pt" in err[0], (options, err)
+
+
+def test_pickled_bundle_message_does_not_advise_unsafe_loading(tmp_path):
+    path = tmp_path / "x.pt"
+    torch.save({"format": bundles_mod.BUNDLE_FORMAT, "code": Path("/")}, path)  # a pickled object, not plain types
+    with pytest.raises(InputDataError) as info:
+        bundles_mod.load_bundle(path)
+    message = str(info.value)
+    assert "pickled Python objects" in message and "weights_only" not in message and len(message.splitlines()) == 1
+
+
 # ---- same numbers as the pipeline ----------------------------------------------------------
 
 
@@ -244,6 +325,86 @@ def test_bad_audio_and_missing_models_are_named(tiny, tmp_path, capsys):
     code = cli.main(["predict", "--models", str(tmp_path), "--out", str(tmp_path / "o"), str(wav(tiny, "dev_1"))])
     err = capsys.readouterr().err.strip()
     assert code == 2 and str(tmp_path) in err and "no model bundles" in err, err
+
+
+# ---- outputs that cannot be written, stale files, bad options -------------------------------
+
+
+@pytest.mark.parametrize("make, words", [
+    (lambda out: out.write_text("a file"), "it is a file, not a folder"),
+    (lambda out: out.mkdir() or out.chmod(0o500), "the folder is not writable"),
+])
+def test_unusable_output_folder_stops_before_any_computing(tiny, tmp_path, capsys, monkeypatch, make, words):
+    import os
+
+    if words.endswith("not writable") and os.geteuid() == 0:
+        monkeypatch.setattr(os, "access", lambda path, mode: False)  # root writes anywhere: simulate the refusal
+    out = tmp_path / "out"
+    make(out)
+    called = []
+    monkeypatch.setattr("longterm_emotion.serving.predict.predict_audio", lambda *a, **k: called.append(a))
+    code = cli.main(["predict", "--models", str(tiny), "--out", str(out), str(wav(tiny, "dev_1"))])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1 and str(out) in err[0] and words in err[0], err
+    assert not called, "predictions were computed before the output folder was checked"
+
+
+def test_full_disk_leaves_no_partial_output(tiny, tmp_path):
+    """A file-size limit (what a full disk does to a writer, without filling this machine's disk): the command
+    fails with one line naming the file and the cause, and leaves no partial CSV, ARFF, PNG or temporary file."""
+    out = tmp_path / "out"
+    script = ("import resource, signal, sys\n"
+              "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
+              "resource.setrlimit(resource.RLIMIT_FSIZE, (20000, resource.RLIM_INFINITY))\n"
+              "from longterm_emotion import cli\n"
+              "sys.exit(cli.main(sys.argv[1:]))\n")
+    proc = subprocess.run([sys.executable, "-c", script, "predict", "--models", str(tiny), "--out", str(out),
+                           str(wav(tiny, "dev_1"))], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    errors = [line for line in proc.stderr.strip().splitlines() if "error:" in line]
+    assert proc.returncode == 2 and len(errors) == 1 and "cannot write" in errors[0] and str(out) in errors[0], proc.stderr
+    assert [p for p in out.rglob("*") if p.is_file()] == []
+
+
+def test_a_run_with_fewer_dimensions_leaves_a_consistent_set(tiny, tmp_path, caplog):
+    caplog.set_level("INFO")
+    out = tmp_path / "out"
+    audio = str(wav(tiny, "dev_1"))
+    assert cli.main(["predict", "--models", str(tiny), "--out", str(out), audio]) == 0
+    assert (out / "valence" / "dev_1.arff").is_file()
+    assert cli.main(["predict", "--models", str(tiny), "--out", str(out), "--dimensions", "arousal", audio]) == 0
+    assert not (out / "valence" / "dev_1.arff").exists()  # the old valence curve would not match dev_1.csv
+    assert "removed" in caplog.text and list(pd.read_csv(out / "dev_1.csv").columns) == [
+        "time", "arousal", "arousal_std"]
+
+
+@pytest.mark.parametrize("value", ["-2", "0", "two"])
+def test_bad_thread_counts_are_refused(tiny, tmp_path, capsys, value):
+    with pytest.raises(SystemExit) as info:
+        cli.main(["predict", "--models", str(tiny), "--out", str(tmp_path), "--threads", value, str(wav(tiny, "dev_1"))])
+    assert info.value.code == 2 and "--threads" in capsys.readouterr().err
+
+
+# ---- audio the models cannot judge ----------------------------------------------------------
+
+
+def test_silence_and_short_clips_are_flagged(tiny, tmp_path, caplog):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    wavfile.write(folder / "silence.wav", 16000, np.zeros(16000 * 10, dtype=np.int16))
+    rate, data = wavfile.read(wav(tiny, "dev_1"))
+    wavfile.write(folder / "short.wav", rate, data[int(5 * rate): int(5.5 * rate)])
+    out = tmp_path / "out"
+    assert cli.main(["predict", "--models", str(tiny), "--out", str(out), "--model", "dilated", str(folder),
+                     str(wav(tiny, "dev_1"))]) == 0
+    err = caplog.text
+    silence = (out / "silence.warnings.txt").read_text()
+    assert "no speech energy" in silence and "no speech energy" in err
+    short = (out / "short.warnings.txt").read_text()
+    assert "0.5 s is shorter than the" in short and "context" in short and "0.5 s is shorter" in err
+    note = out / "dev_1.warnings.txt"  # a 20 s corpus recording: speech (its only note may be the dilated net's context)
+    assert not note.exists() or "no speech energy" not in note.read_text()
+    for stem in ("silence", "short"):
+        assert pd.read_csv(out / f"{stem}.csv").notna().all().all()  # predicted anyway, with the note beside it
 
 
 def test_console_script_is_declared():

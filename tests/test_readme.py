@@ -57,6 +57,22 @@ def test_every_kind_matches_a_readme_command():
     assert not stale, f"lines of KINDS that match no README command (remove them): {stale}"
 
 
+def test_every_configuration_in_the_prose_is_covered_or_says_why_not():
+    """Each config file or setting the README's prose names maps to an end-to-end test that exists, or a reason."""
+    spans = readme.readme_configurations()
+    assert spans, "the README names no configurations: the extraction is broken"
+    missing = [f"README.md line {line}: `{span}`" for line, span in spans if readme.configuration_of(span) is None]
+    assert not missing, ("configurations the README describes that no line of CONFIGURATIONS in "
+                         "tests/readme_commands.py covers:\n" + "\n".join(missing))
+    used = {readme.configuration_of(span).pattern for _, span in spans}
+    assert not [c.pattern for c in readme.CONFIGURATIONS if c.pattern not in used], "stale CONFIGURATIONS lines"
+    for configuration in readme.CONFIGURATIONS:
+        assert configuration.covered_by or configuration.reason, configuration
+        if configuration.covered_by:
+            path, _, name = configuration.covered_by.partition("::")
+            assert re.search(rf"^def {re.escape(name)}\(", (readme.REPO / path).read_text(), re.M), configuration
+
+
 def test_extraction_finds_blocks_inline_spans_and_chains():
     text = ("Run `snakemake -n` or `features.py` (a file, not a command).\n\n"
             "```bash\n# a comment\nsnakemake --report \\\n  results/report.html   # trailing comment\n"
@@ -159,9 +175,11 @@ def test_readme_command(step, request, tmp_path):
         assert Counter(w for w in shlex.split(ours) if w != "time") == Counter(shlex.split(run.command)), (ours, run.command)
         assert run.returncode == 0, run.tail()
         return
-    places = {"tiny": tiny, "tmp": tmp_path, "release": None}
+    places = {"tiny": tiny, "tmp": tmp_path, "release": None, "manifest": None}
     if "{release}" in "".join(kind.subs.values()):
         places["release"] = request.getfixturevalue("real_shape_corpus")
+    if "{manifest}" in "".join(kind.subs.values()):
+        places["manifest"] = request.getfixturevalue("manifest_corpus")
     if kind.how == "command":
         command = readme.substitute(step.text, kind.subs, **places)
     else:

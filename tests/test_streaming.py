@@ -1,11 +1,16 @@
-"""Block-wise audio reading and fbank (what `longterm-emotion predict` uses) give the whole-file numbers."""
+"""Block-wise audio reading, resampling and fbank give the whole-file numbers (what `longterm-emotion predict`
+and the feature jobs use, so long recordings are never held whole at their own rate)."""
+
+from fractions import Fraction
 
 import numpy as np
 import pytest
 import soundfile
+from scipy.signal import resample_poly
 
+from longterm_emotion.data import audio as audio_module
 from longterm_emotion.data import features
-from longterm_emotion.data.audio import audio_blocks, load_audio
+from longterm_emotion.data.audio import audio_blocks, load_audio, resampled_blocks
 
 
 def signal(seconds: float, rate: int, channels: int = 2) -> np.ndarray:
@@ -16,27 +21,46 @@ def signal(seconds: float, rate: int, channels: int = 2) -> np.ndarray:
 
 
 @pytest.mark.parametrize("subtype", ["PCM_U8", "PCM_16", "PCM_24", "PCM_32", "FLOAT", "DOUBLE"])
-def test_blocks_equal_load_audio(tmp_path, subtype):
+def test_blocks_equal_load_audio(tmp_path, subtype, monkeypatch):
     path = tmp_path / "x.wav"
     soundfile.write(path, signal(3.3, 16000), 16000, subtype=subtype)
-    blocks = audio_blocks(path, 16000, block_s=0.7)
-    assert not isinstance(blocks, list)  # streamed, not read whole
-    np.testing.assert_array_equal(np.concatenate(list(blocks)), load_audio(path, 16000))
+    whole = load_audio(path, 16000)
+    monkeypatch.setattr(audio_module, "_BLOCK_FRAMES", 11_111)  # blocks of 0.7 s
+    blocks = list(audio_blocks(path, 16000))
+    assert len(blocks) > 4  # streamed, not read whole
+    np.testing.assert_array_equal(np.concatenate(blocks), whole)
 
 
-def test_other_rate_falls_back_to_the_whole_file(tmp_path):
+@pytest.mark.parametrize("rate_in, rate_out", [(44100, 16000), (48000, 16000), (8000, 16000), (22050, 16000), (16000, 8000)])
+@pytest.mark.parametrize("length", [1, 7, 4097, 100_003])
+@pytest.mark.parametrize("block", [1000, 65_536])
+def test_streamed_resampling_equals_resample_poly(rate_in, rate_out, length, block):
+    """Bit for bit what scipy's resample_poly gives on the whole signal, for any cut into blocks."""
+    x = np.random.default_rng(length).standard_normal(length)
+    ratio = Fraction(rate_out, rate_in)
+    reference = resample_poly(x, ratio.numerator, ratio.denominator)
+    out = np.concatenate(list(resampled_blocks([x[i:i + block] for i in range(0, length, block)], rate_in, rate_out)))
+    np.testing.assert_array_equal(out, reference)
+
+
+def test_another_rate_streams_the_resampled_signal(tmp_path, monkeypatch):
     path = tmp_path / "x.wav"
-    soundfile.write(path, signal(2.0, 44100), 44100, subtype="PCM_16")
-    blocks = audio_blocks(path, 16000)
-    assert isinstance(blocks, list) and len(blocks) == 1
-    np.testing.assert_array_equal(blocks[0], load_audio(path, 16000))
+    data = signal(2.0, 44100)
+    soundfile.write(path, data, 44100, subtype="PCM_16")
+    stored = soundfile.read(path, dtype="float64")[0].mean(axis=1)
+    monkeypatch.setattr(audio_module, "_BLOCK_FRAMES", 10_000)
+    blocks = list(audio_blocks(path, 16000))
+    assert len(blocks) > 4
+    np.testing.assert_array_equal(np.concatenate(blocks), resample_poly(stored, 160, 441) * 32768.0)
+    np.testing.assert_array_equal(load_audio(path, 16000), resample_poly(stored, 160, 441) * 32768.0)
 
 
-def test_features_of_blocks_equal_features_of_the_array(tmp_path, features_cfg):
+def test_features_of_blocks_equal_features_of_the_array(tmp_path, features_cfg, monkeypatch):
     path = tmp_path / "x.flac"
     soundfile.write(path, signal(7.77, 16000, channels=1), 16000, subtype="PCM_16")
     whole = features.features_for_audio(load_audio(path, 16000), features_cfg)
-    streamed = features.features_for_audio(audio_blocks(path, 16000, block_s=0.93), features_cfg)
+    monkeypatch.setattr(audio_module, "_BLOCK_FRAMES", 14_880)  # blocks of 0.93 s
+    streamed = features.features_for_audio(audio_blocks(path, 16000), features_cfg)
     for a, b in zip(whole, streamed, strict=True):
         np.testing.assert_array_equal(a, b)
     assert whole[1].shape == (int(7.77 * 25) + 1, 160)

@@ -268,17 +268,17 @@ def test_resume_after_early_stop_does_not_train_further(tmp_path, monkeypatch):
     reference = run(seeds=(0,), max_epochs=10, patience=1, lr=0.0)
     assert reference.epochs_run == 2
 
-    original = training._save_atomic
+    original = training.save_torch
 
     def save_then_die(obj, path):
         original(obj, path)
         if obj["epoch"] == 2:
             raise KeyboardInterrupt("simulated kill")
 
-    monkeypatch.setattr(training, "_save_atomic", save_then_die)
+    monkeypatch.setattr(training, "save_torch", save_then_die)
     with pytest.raises(KeyboardInterrupt):
         run(seeds=(0,), max_epochs=10, patience=1, lr=0.0, checkpoint=checkpoint)
-    monkeypatch.setattr(training, "_save_atomic", original)
+    monkeypatch.setattr(training, "save_torch", original)
 
     calls = count_calls(monkeypatch)
     resumed = run(seeds=(0,), max_epochs=10, patience=1, lr=0.0, checkpoint=checkpoint)
@@ -287,6 +287,53 @@ def test_resume_after_early_stop_does_not_train_further(tmp_path, monkeypatch):
     assert without_time(resumed.history) == without_time(reference.history)
     assert torch.equal(predictions(resumed), predictions(reference))
     assert not checkpoint.exists()
+
+
+@pytest.mark.parametrize("damage", ["empty", "truncated"])
+def test_unreadable_checkpoint_is_named_set_aside_and_training_restarts(tmp_path, caplog, damage):
+    checkpoint = tmp_path / ".point_0.checkpoint.pt"
+    run(seeds=(0,), max_epochs=4, checkpoint=tmp_path / "whole.pt")  # a finished run removes its checkpoint
+    good = tmp_path / "good.pt"
+    with pytest.raises(KeyboardInterrupt):  # a real checkpoint, then damage it
+        import unittest.mock as mock
+
+        original = training.save_torch
+
+        def save_then_die(obj, path):
+            original(obj, path)
+            raise KeyboardInterrupt("simulated kill")
+
+        with mock.patch.object(training, "save_torch", save_then_die):
+            run(seeds=(0,), max_epochs=4, checkpoint=good)
+    data = good.read_bytes()
+    checkpoint.write_bytes(b"" if damage == "empty" else data[: len(data) // 3])
+    with caplog.at_level("WARNING"):
+        resumed = run(seeds=(0,), max_epochs=4, checkpoint=checkpoint)
+    message = next(r.getMessage() for r in caplog.records if "cannot be read" in r.getMessage())
+    assert str(checkpoint) in message and "starts from scratch" in message
+    aside = checkpoint.with_name(checkpoint.name + ".unreadable")
+    assert aside.read_bytes() == (b"" if damage == "empty" else data[: len(data) // 3])
+    assert torch.equal(predictions(resumed), predictions(run(seeds=(0,), max_epochs=4)))
+    assert not checkpoint.exists()
+
+
+def test_checkpoint_on_a_full_disk_names_the_file_and_leaves_no_temporary(tmp_path):
+    """A file-size limit makes torch.save fail as a full disk does: one message naming the file and the cause."""
+    import subprocess
+    import sys
+
+    target = tmp_path / ".point_0.checkpoint.pt"
+    script = ("import resource, signal, sys, torch\n"
+              "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
+              "from longterm_emotion.files import save_torch\n"
+              "resource.setrlimit(resource.RLIMIT_FSIZE, (100000, resource.RLIM_INFINITY))\n"
+              "save_torch({'w': torch.zeros(1_000_000)}, sys.argv[1])\n")
+    proc = subprocess.run([sys.executable, "-c", script, str(target)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          text=True)
+    assert proc.returncode != 0
+    last = proc.stderr.strip().splitlines()[-1]
+    assert f"{target}: cannot write (" in last and ("file too large" in last or "no space" in last), proc.stderr
+    assert list(tmp_path.iterdir()) == []
 
 
 # --- on real features --------------------------------------------------------------------------

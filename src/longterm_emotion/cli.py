@@ -15,6 +15,7 @@ import sys
 from . import __version__
 from .constants import DIMENSIONS, NETWORKS
 from .errors import InputDataError
+from .files import WriteError
 
 
 def dimension_list(text: str) -> tuple[str, ...]:
@@ -23,6 +24,16 @@ def dimension_list(text: str) -> tuple[str, ...]:
     if not names or unknown:
         raise argparse.ArgumentTypeError(f"{text!r}: choose from {', '.join(DIMENSIONS)}")
     return names
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value}: need at least 1 thread")
+    return value
 
 
 def parser() -> argparse.ArgumentParser:
@@ -42,7 +53,8 @@ def parser() -> argparse.ArgumentParser:
                          help="network to use (default: the best by dev CCC, per dimension)")
     predict.add_argument("--dimensions", type=dimension_list, default=DIMENSIONS, metavar="DIM[,DIM]",
                          help=f"dimensions to predict, comma-separated (default: {','.join(DIMENSIONS)})")
-    predict.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's choice)")
+    predict.add_argument("--threads", type=positive_int, default=None, metavar="N",
+                         help="torch threads, at least 1 (default: torch's choice)")
     predict.add_argument("--quiet", action="store_true", help="print errors only")
     return main_parser
 
@@ -50,7 +62,7 @@ def parser() -> argparse.ArgumentParser:
 def main(argv=None) -> int:
     args = parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(message)s")
-    if args.threads:
+    if args.threads is not None:
         import torch
 
         torch.set_num_threads(args.threads)
@@ -58,7 +70,7 @@ def main(argv=None) -> int:
 
     try:
         predict_files(args.audio, args.models, args.out, network=args.model, dimensions=args.dimensions)
-    except InputDataError as exc:
+    except (InputDataError, WriteError) as exc:
         print(f"longterm-emotion: error: {exc}", file=sys.stderr)
         return 2
     return 0

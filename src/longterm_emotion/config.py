@@ -60,12 +60,51 @@ def problems(config: dict, schema_path) -> list[str]:
             lines.append(f"config key {key}: {error.message.split('(')[-1].rstrip(')')} (unknown key)")
         else:
             lines.append(f"config key {key}: {error.message}")
+    return lines + grid_value_problems(config, schema)
+
+
+def grid_value_problems(config: dict, schema: dict) -> list[str]:
+    """Every value of every search space checked exactly as the same setting of `models` is (type and range)."""
+    lines = []
+    defs = schema.get("$defs", {})
+    for network, space in sorted((config.get("grid", {}).get("space") or {}).items()):
+        for group, definition in (("net", defs.get(f"{network}_net", {})), ("optim", defs.get("optim", {}))):
+            properties = definition.get("properties", {})
+            for key, values in sorted((space.get(group) or {}).items()):
+                if key not in properties or not isinstance(values, list):
+                    continue  # an unknown key or a non-list: the schema's own message
+                subschema = {"$defs": defs, **properties[key]}
+                validator = jsonschema.validators.validator_for(schema)(subschema)
+                for index, value in enumerate(values):
+                    for error in validator.iter_errors(value):
+                        lines.append(f"config key grid.space.{network}.{group}.{key}[{index}]: {error.message} "
+                                     f"(as models.{network}.<dimension>.{group}.{key})")
     return lines
 
 
 def check(config: dict, schema_path) -> None:
     """Raise ConfigError listing every problem, before any job runs."""
     found = problems(config, schema_path)
+    if found:
+        raise ConfigError("invalid configuration:\n  " + "\n  ".join(found))
+
+
+def device_problems(device: str) -> list[str]:
+    """compute.device `cuda[:N]` on a machine without a visible GPU (torch is imported only for such a device)."""
+    if not device.startswith("cuda"):
+        return []
+    from .nets.training import DeviceError, resolve_device
+
+    try:
+        resolve_device(device)
+    except DeviceError as exc:
+        return [str(exc)]
+    return []
+
+
+def check_device(device: str) -> None:
+    """Raise ConfigError when the configured device does not exist here (checked when a local run starts)."""
+    found = device_problems(device)
     if found:
         raise ConfigError("invalid configuration:\n  " + "\n  ".join(found))
 

@@ -4,13 +4,13 @@ from pathlib import Path
 from snakemake.exceptions import WorkflowError
 
 from longterm_emotion import constants
+from longterm_emotion.data import digests
 from longterm_emotion.data import index as corpus_index
 from longterm_emotion.data.corpus import display_name
 from longterm_emotion.errors import InputDataError
 from longterm_emotion.experiments import grid as search_grid
 from longterm_emotion.reporting import results_doc
 
-PARTITIONS = list(constants.PARTITIONS)
 NETWORKS = list(constants.NETWORKS)
 TABLE_METHODS = list(constants.TABLE_METHODS)
 DIMENSIONS = config["dimensions"]
@@ -47,6 +47,13 @@ if not SYNTHETIC and not MANIFEST and not Path(CORPUS, "recordings_audio").is_di
         f"config key data_dir: {CORPUS!r} is not a RECOLA AVEC 2016 release "
         "(no recordings_audio/ folder there); set data_dir: null for the synthetic corpus"
     )
+
+# The partitions of this run: train, dev and, when the corpus has one, test.
+PARTITIONS = (
+    list(constants.PARTITIONS)
+    if SYNTHETIC
+    else corpus_index.partitions(**CORPUS_SOURCE)
+)
 
 
 wildcard_constraints:
@@ -177,6 +184,14 @@ def sweep_settings():
     return {k: v for k, v in config["sweep"].items() if k != "filter_lengths"}
 
 
+def all_corpus_files(wildcards):
+    """Input of target corpus: the synthetic corpus's folder, or every file of every partition."""
+    if SYNTHETIC:
+        return [CORPUS]
+    files = [path for p in PARTITIONS for path in partition_corpus_files(p)]
+    return list(dict.fromkeys(files))
+
+
 def corpus_files(wildcards):
     """Input of a partition's features: every corpus file they read (audio, labels, the manifest),
     so that an edited, added, removed or renamed file reruns that partition and what depends on it,
@@ -185,11 +200,14 @@ def corpus_files(wildcards):
     whole when the synthetic settings change, and not meant to be edited by hand)."""
     if SYNTHETIC:
         return [CORPUS]
+    return partition_corpus_files(wildcards.partition)
+
+
+def partition_corpus_files(partition):
+    """Every file of one partition of a data_dir or manifest corpus (see corpus_files)."""
     return [
         str(path)
-        for path in corpus_index.partition_files(
-            wildcards.partition, DIMENSIONS, **CORPUS_SOURCE
-        )
+        for path in corpus_index.partition_files(partition, DIMENSIONS, **CORPUS_SOURCE)
     ]
 
 
@@ -258,6 +276,39 @@ def recording_sources(partition):
         return corpus_index.index_partition(partition, DIMENSIONS, **CORPUS_SOURCE)
     except InputDataError:
         return []
+
+
+DIGEST_CACHE = Path(".snakemake", "longterm-emotion", "corpus-digests.json")
+
+
+@functools.cache
+def corpus_digests():
+    """{resolved path: sha256} of every file of every recording of a data_dir or manifest corpus (cached by
+    size, mtime, ctime and inode in .snakemake/), so that new content under an old mtime reruns its jobs.
+    """
+    if SYNTHETIC:
+        return {}
+    files = [
+        path for p in PARTITIONS for s in recording_sources(p) for path in s.files()
+    ]
+    return digests.file_digests(files, DIGEST_CACHE)
+
+
+def partition_digests(wildcards):
+    """Param of a partition's features: {recording: digest of its audio and label files}."""
+    if SYNTHETIC:
+        return {}
+    return {
+        s.name: digests.recording_digest(s, corpus_digests())
+        for s in recording_sources(wildcards.partition)
+    }
+
+
+def recording_digest(wildcards):
+    """Param of one recording's eGeMAPS job: the digest of its audio file."""
+    if SYNTHETIC:
+        return ""
+    return corpus_digests().get(str(Path(_audio_of(wildcards.recording)).resolve()), "")
 
 
 def egemaps_recordings(partition):
@@ -329,3 +380,13 @@ def results_doc_inputs(wildcards):
 def bootstrap_settings():
     """The evidence section without control_sweep: naming a control run must not rerun the tables."""
     return {k: v for k, v in config["evidence"].items() if k != "control_sweep"}
+
+
+# One audio file may back only one recording (by path and by content): no leakage between partitions.
+if not SYNTHETIC:
+    try:
+        digests.check_no_leakage(
+            [s for p in PARTITIONS for s in recording_sources(p)], corpus_digests()
+        )
+    except InputDataError as exc:
+        raise WorkflowError(str(exc)) from None

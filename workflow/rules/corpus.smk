@@ -21,4 +21,4 @@ if SYNTHETIC:
 
 rule corpus:
     input:
-        CORPUS,
+        all_corpus_files,

@@ -20,6 +20,7 @@ rule egemaps_recording:
         runtime=30,
     params:
         audio_file=recording_audio_file,
+        content=recording_digest,
         sample_rate=config["features"]["sample_rate"],
     script:
         "../scripts/egemaps_recording.py"
@@ -51,9 +52,7 @@ rule egemaps_partition:
 
 rule avec_baseline:
     input:
-        train=f"{RESULTS}/egemaps/train/lld.scp",
-        dev=f"{RESULTS}/egemaps/dev/lld.scp",
-        test=f"{RESULTS}/egemaps/test/lld.scp",
+        **{p: f"{RESULTS}/egemaps/{p}/lld.scp" for p in PARTITIONS},
     output:
         predictions=f"{RESULTS}/train/avec_baseline/{{dimension}}/predictions.csv",
         scores=f"{RESULTS}/train/avec_baseline/{{dimension}}/scores.csv",
@@ -73,6 +72,7 @@ rule avec_baseline:
         mem_mb=4000,
         runtime=60,
     params:
+        partitions=PARTITIONS,
         features_root=features_root,
         baseline=config["avec_baseline"],
         label_rate=LABEL_RATE,

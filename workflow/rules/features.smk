@@ -20,6 +20,7 @@ rule extract_features:
         runtime=30,
     params:
         corpus_source=CORPUS_SOURCE,
+        content=partition_digests,
         features=fbank_settings(),
         dimensions=DIMENSIONS,
         out_dir=folder_of("labels"),

@@ -73,6 +73,7 @@ rule train_model:
         runtime=120,
         gpu=config["compute"]["gpus_per_job"],
     params:
+        partitions=PARTITIONS,
         features_root=features_root,
         train=config["train"],
         device=config["compute"]["device"],
@@ -107,6 +108,7 @@ rule best_filter:
         runtime=60,
         gpu=config["compute"]["gpus_per_job"],
     params:
+        partitions=PARTITIONS,
         features_root=features_root,
         sweep=config["sweep"],
         train=config["train"],
@@ -144,6 +146,7 @@ rule linear_baseline:
         mem_mb=6000,
         runtime=30,
     params:
+        partitions=PARTITIONS,
         features_root=features_root,
         dimensions=DIMENSIONS,
         baseline=config["baselines"]["linear_context"],

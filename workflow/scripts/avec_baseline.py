@@ -8,6 +8,7 @@ from longterm_emotion.logs import logged  # noqa: E402
 with logged(snakemake.log[0]):
     run_avec_baseline(
         features_root=snakemake.params.features_root,
+        partitions=snakemake.params.partitions,
         dimension=snakemake.wildcards.dimension,
         cfg=snakemake.params.baseline,
         rate=snakemake.params.label_rate,

@@ -10,6 +10,7 @@ with logged(snakemake.log[0]):
     training.make_deterministic(snakemake.threads)
     final.run_best_filter(
         features_root=snakemake.params.features_root,
+        partitions=snakemake.params.partitions,
         dimension=snakemake.wildcards.dimension,
         sweep_table=snakemake.input.sweep,
         sweep=snakemake.params.sweep,

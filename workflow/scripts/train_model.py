@@ -10,6 +10,7 @@ with logged(snakemake.log[0]):
     training.make_deterministic(snakemake.threads)
     final.run_final(
         features_root=snakemake.params.features_root,
+        partitions=snakemake.params.partitions,
         network=snakemake.wildcards.network,
         dimension=snakemake.wildcards.dimension,
         settings_file=snakemake.input.settings,

@@ -63,8 +63,10 @@ def _wav_truncation(path: Path) -> str | None:
 def _open(path) -> tuple[Path, soundfile.SoundFile]:
     """An open SoundFile, or InputDataError naming the file (missing, truncated, not audio)."""
     path = Path(path)
+    if path.is_dir():
+        raise InputDataError(path, "is a folder, not an audio file")
     if not path.is_file():
-        raise InputDataError(path, "audio file does not exist" + (" (a folder has its name)" if path.is_dir() else ""))
+        raise InputDataError(path, "audio file does not exist")
     if path.stat().st_size == 0:
         raise InputDataError(path, f"{_kind(path)} file is empty (0 bytes)")
     problem = _wav_truncation(path)
@@ -125,6 +127,72 @@ def resample(samples: np.ndarray, rate_in: int, rate_out: int) -> np.ndarray:
     return resample_poly(samples, ratio.numerator, ratio.denominator, axis=0)
 
 
+class StreamResampler:
+    """scipy's resample_poly (default Kaiser window, zero padding) applied block by block to a mono signal:
+    the same values, computed from consecutive input blocks with a carry-over of a few dozen samples,
+    so a long recording is never held whole at its own rate (tests/test_audio.py compares it with
+    resample_poly). Feed blocks with `push`, then `finish`; both return the output samples ready so far."""
+
+    def __init__(self, rate_in: int, rate_out: int):
+        from scipy.signal import firwin
+
+        ratio = Fraction(int(rate_out), int(rate_in))
+        self.up, self.down = ratio.numerator, ratio.denominator
+        half_len = 10 * max(self.up, self.down)  # resample_poly's filter design
+        h = firwin(2 * half_len + 1, 1.0 / max(self.up, self.down), window=("kaiser", 5.0)) * self.up
+        pre_pad = self.down - half_len % self.down
+        self.h = np.concatenate([np.zeros(pre_pad), h])
+        self.pre_remove = (half_len + pre_pad) // self.down
+        self.buffer = np.zeros(0)  # input samples from absolute index `start` on
+        self.start = 0  # a multiple of `down`, so a segment's outputs stay on the full signal's grid
+        self.received = 0
+        self.next_out = 0  # next output sample to return
+
+    def _needs(self, n: int) -> tuple[int, int]:
+        """First and last input index output n depends on (before clipping to the signal)."""
+        m = n + self.pre_remove
+        return -(-(m * self.down - len(self.h) + 1) // self.up), (m * self.down) // self.up
+
+    def _emit(self, end: int) -> np.ndarray:
+        from scipy.signal import upfirdn
+
+        if end <= self.next_out:
+            return np.zeros(0)
+        shift = self.start * self.up // self.down  # the segment's output 0 is the full signal's output `shift`
+        segment = upfirdn(self.h, self.buffer, self.up, self.down)
+        out = segment[self.next_out + self.pre_remove - shift : end + self.pre_remove - shift]
+        self.next_out = end
+        keep_from = max(0, self._needs(end)[0]) // self.down * self.down
+        self.buffer = self.buffer[keep_from - self.start :]
+        self.start = keep_from
+        return out
+
+    def push(self, block: np.ndarray) -> np.ndarray:
+        self.buffer = np.concatenate([self.buffer, np.asarray(block, dtype=np.float64)])
+        self.received += len(block)
+        # outputs n whose last input sample, floor((n + pre_remove) * down / up), has arrived
+        return self._emit((self.received * self.up - 1) // self.down - self.pre_remove + 1)
+
+    def finish(self) -> np.ndarray:
+        total = -(-self.received * self.up // self.down)  # resample_poly's output length
+        return self._emit(total)
+
+
+def resampled_blocks(blocks, rate_in: int, rate_out: int):
+    """Mono float64 blocks at `rate_out` from consecutive mono blocks at `rate_in` (StreamResampler)."""
+    if int(rate_in) == int(rate_out):
+        yield from blocks
+        return
+    resampler = StreamResampler(rate_in, rate_out)
+    for block in blocks:
+        out = resampler.push(block)
+        if len(out):
+            yield out
+    out = resampler.finish()
+    if len(out):
+        yield out
+
+
 def read_mono(path) -> tuple[np.ndarray, int]:
     """Float64 mono samples in [-1, 1) at the file's rate, down-mixed block by block.
 
@@ -139,36 +207,48 @@ def read_mono(path) -> tuple[np.ndarray, int]:
     return np.concatenate(blocks), int(rate)
 
 
+def _mono_blocks(path, rate: int):
+    """(frames expected at `rate` or None, generator of mono float64 blocks at `rate`), resampled on the fly."""
+    path, handle = _open(path)
+    rate_in = int(handle.samplerate)
+    expected = -(-handle.frames * int(rate) // rate_in) if handle.frames > 0 else None
+
+    def generate():
+        with handle:
+            blocks = (to_mono(block) for block in _blocks(path, handle, _BLOCK_FRAMES))
+            count = 0
+            for block in resampled_blocks(blocks, rate_in, int(rate)):
+                count += len(block)
+                yield block
+        if count == 0:
+            raise InputDataError(path, f"{_kind(path)} file holds no samples")
+
+    return expected, generate()
+
+
 def load_audio(path, rate: int) -> np.ndarray:
-    """Mono float64 samples of an audio file at `rate` Hz, on the 16-bit integer scale Kaldi uses."""
-    samples, rate_in = read_mono(path)
-    return resample(samples, rate_in, rate) * 32768.0
+    """Mono float64 samples of an audio file at `rate` Hz, on the 16-bit integer scale Kaldi uses.
+
+    Read, down-mixed and resampled block by block (StreamResampler), so the peak memory is about the
+    output signal itself, not the file at its own rate and channel count."""
+    expected, blocks = _mono_blocks(path, rate)
+    if expected is None:
+        return np.concatenate(list(blocks)) * 32768.0
+    out = np.empty(expected)
+    filled = 0
+    for block in blocks:
+        if filled + len(block) > len(out):  # the header's frame count was short: grow
+            out = np.concatenate([out[:filled], np.empty(filled + len(block) - len(out) + len(out) // 4)])
+        out[filled : filled + len(block)] = block
+        filled += len(block)
+    out = out[:filled]
+    out *= 32768.0
+    return out
 
 
-def audio_blocks(path, rate: int, block_s: float = 60.0):
-    """The samples of load_audio(path, rate), as consecutive blocks of about `block_s` seconds.
-
-    When the file is already at `rate` its samples are read block by block (soundfile), so
-    a long recording is never held in memory whole; the values equal load_audio's (same
-    scale, same channel mean). Otherwise (resampling needs the whole signal), or when
-    soundfile cannot open the file, this is [load_audio(path, rate)], whose errors name the file.
-    """
-    import soundfile  # only streaming needs libsndfile
-
-    path = Path(path)
-    try:
-        info = soundfile.info(path)
-    except (RuntimeError, soundfile.LibsndfileError, OSError):
-        return [load_audio(path, rate)]
-    if int(info.samplerate) != int(rate) or info.frames <= 0 or (path.suffix.lower() == ".wav" and _wav_truncation(path)):
-        return [load_audio(path, rate)]
-    return _stream(path, int(block_s * rate))
-
-
-def _stream(path: Path, block: int):
-    import soundfile
-
-    for samples in soundfile.blocks(path, blocksize=block, dtype="float64", always_2d=True):
-        if not np.all(np.isfinite(samples)):
-            raise InputDataError(path, "audio holds NaN or infinite samples")
-        yield samples.mean(axis=1) * 32768.0
+def audio_blocks(path, rate: int):
+    """The samples of load_audio(path, rate) as consecutive blocks (about a minute each): read, down-mixed and
+    resampled block by block, so a long recording is never held in memory whole; errors name the file."""
+    _, blocks = _mono_blocks(path, rate)
+    for block in blocks:
+        yield block * 32768.0

@@ -74,6 +74,11 @@ def _by_recording(paths: list[Path]) -> dict[str, Path]:
     return by_name
 
 
+def audio_files_of(corpus_dir, partition: str) -> list[Path]:
+    """The `{partition}_N.wav` files (extension in any case) of an AVEC 2016 layout folder; lenient: [] if none."""
+    return _matching_files(Path(corpus_dir) / AUDIO_DIR, partition, ".wav")
+
+
 def _audio_files(corpus_dir, partition: str) -> dict[str, Path]:
     check_partition(partition)
     audio_dir = Path(corpus_dir) / AUDIO_DIR

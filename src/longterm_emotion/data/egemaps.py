@@ -61,13 +61,19 @@ def compute_llds(samples: np.ndarray, sample_rate: int) -> np.ndarray:
     return table.to_numpy(dtype=np.float32)
 
 
+def recording_llds(samples: np.ndarray, sample_rate: int, source) -> np.ndarray:
+    """Descriptors of one recording from load_audio's samples (16-bit integer scale); InputDataError naming `source`
+    when the audio is shorter than one analysis window."""
+    llds = compute_llds(samples / 32768.0, int(sample_rate))
+    if len(llds) == 0:
+        raise InputDataError(source, "audio is shorter than one eGeMAPS analysis window")
+    return llds
+
+
 def extract_recording(*, audio, sample_rate: int, out_path) -> np.ndarray:
     """Rule egemaps_recording: descriptors of one recording's audio file, written as a one-matrix Kaldi ark."""
     path = Path(audio)
-    samples = load_audio(path, int(sample_rate)) / 32768.0  # load_audio gives the 16-bit integer scale
-    llds = compute_llds(samples, int(sample_rate))
-    if len(llds) == 0:
-        raise InputDataError(path, "audio is shorter than one eGeMAPS analysis window")
+    llds = recording_llds(load_audio(path, int(sample_rate)), int(sample_rate), path)
     Path(out_path).parent.mkdir(parents=True, exist_ok=True)
     kaldiio.save_mat(str(out_path), llds)
     return llds

@@ -22,6 +22,17 @@ def index_partition(partition: str, dimensions, *, data_dir=None, manifest=None)
     return corpus.index_partition(data_dir, partition, dimensions)
 
 
+def partitions(*, data_dir=None, manifest=None) -> list[str]:
+    """The partitions a run uses: train and dev always (a corpus without them fails naming the problem in its
+    feature jobs), test when the corpus has test recordings (a corpus may have no test partition)."""
+    _one_of(data_dir, manifest)
+    if manifest is not None:
+        has_test = bool(manifest_reader.manifest_partitions(manifest) & {"test"})
+    else:
+        has_test = bool(corpus.audio_files_of(data_dir, "test"))
+    return ["train", "dev", *(["test"] if has_test else [])]
+
+
 def partition_files(partition: str, dimensions, *, data_dir=None, manifest=None) -> list[Path]:
     """corpus.corpus_files(data_dir, ...) or manifest.manifest_files(manifest, ...): a job's input files."""
     _one_of(data_dir, manifest)

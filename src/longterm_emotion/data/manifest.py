@@ -98,6 +98,8 @@ def read_manifest(manifest_path, dimensions) -> list[RecordingSource]:
         if not audio:
             raise InputDataError(manifest, f"{where}: no audio file")
         audio_path = _resolve(manifest, audio)
+        if audio_path.is_dir():
+            raise InputDataError(manifest, f"{where}: audio {audio_path} is a folder, not an audio file")
         if not audio_path.is_file():
             raise InputDataError(manifest, f"{where}: audio file not found: {audio_path}")
         cells_by_dimension = {d: cells[index[d]] for d in dimensions}
@@ -117,6 +119,8 @@ def read_manifest(manifest_path, dimensions) -> list[RecordingSource]:
                 if label_path.suffix.lower() not in LABEL_SUFFIXES:
                     raise InputDataError(manifest, f"{where}: {dimension} label file {label_path} is neither "
                                                    ".arff (AVEC) nor .csv (time,value)")
+                if label_path.is_dir():
+                    raise InputDataError(manifest, f"{where}: {dimension} label file {label_path} is a folder")
                 if not label_path.is_file():
                     raise InputDataError(manifest, f"{where}: {dimension} label file not found: {label_path}")
                 labels[dimension] = label_path
@@ -131,6 +135,18 @@ def index_partition(manifest_path, partition: str, dimensions) -> list[Recording
     if not sources:
         raise InputDataError(manifest_path, f"partition '{partition}' has no recordings in the manifest")
     return sources
+
+
+def manifest_partitions(manifest_path) -> set[str]:
+    """The partition names a manifest's rows give (lenient: an unreadable manifest gives none; its jobs report it)."""
+    try:
+        _, columns, rows = _rows(Path(manifest_path))
+    except InputDataError:
+        return set()
+    if "partition" not in columns:
+        return set()
+    column = columns.index("partition")
+    return {cells[column] for _, cells in rows if len(cells) == len(columns)}
 
 
 def manifest_files(manifest_path, partition: str, dimensions) -> list[Path]:

@@ -222,7 +222,8 @@ def note(chosen: dict) -> str:
             f"post-processing {chosen['postprocess']} (all chosen on dev)")
 
 
-def run_avec_baseline(features_root, dimension: str, cfg: dict, rate: float, stack: int, out_dir) -> dict:
+def run_avec_baseline(features_root, dimension: str, cfg: dict, rate: float, stack: int, out_dir,
+                      partitions=PARTITIONS) -> dict:
     """Rule avec_baseline: choose on dev, refit on train, predict dev and test, write the method's outputs."""
     root = Path(features_root)
     train = egemaps.load_llds(root / "train", [dimension], stack)
@@ -232,13 +233,16 @@ def run_avec_baseline(features_root, dimension: str, cfg: dict, rate: float, sta
             raise ValueError(f"{root / partition / 'labels.csv'}: the {partition} partition needs {dimension} labels")
     chosen, grid = select(train, dev, dimension, cfg, rate, stack)
     log.info("%s: chose %s", dimension, note(chosen))
-    test = egemaps.load_llds(root / "test", [dimension], stack, label_partition=False)
-    predictions = fit_and_predict(chosen, train, dimension, {"train": train, "dev": dev, "test": test}, cfg, rate, stack)
+    sets = {"train": train, "dev": dev}
+    if "test" in partitions:
+        sets["test"] = egemaps.load_llds(root / "test", [dimension], stack, label_partition=False)
+    predictions = fit_and_predict(chosen, train, dimension, sets, cfg, rate, stack)
     # Only now, with every prediction final, are the test labels read (for scoring, when they exist).
     gold = {p: [Gold(i["recording"], i["labels"][dimension][None, :]) for i in items]
             for p, items in (("train", train), ("dev", dev))}
-    gold["test"] = read_gold(root / "test" / "labels.csv", dimension)
-    frames = frame_table({p: gold[p] for p in PARTITIONS}, {p: [q[None, :] for q in predictions[p]] for p in PARTITIONS},
+    if "test" in sets:
+        gold["test"] = read_gold(root / "test" / "labels.csv", dimension)
+    frames = frame_table(gold, {p: [q[None, :] for q in predictions[p]] for p in gold},
                          [0], rate)
     out_dir = Path(out_dir)
     write_outputs(out_dir, frames, score_frames(frames), grid, dimension)

@@ -59,14 +59,14 @@ def predict_ridge(items, weights: np.ndarray, offsets) -> list[np.ndarray]:
     return [(_design([item], offsets) @ weights)[None, :] for item in items]
 
 
-def run_linear_baseline(*, features_root, dimensions, cfg: dict, rate: float, out_root) -> None:
+def run_linear_baseline(*, features_root, dimensions, cfg: dict, rate: float, out_root, partitions=PARTITIONS) -> None:
     """Rule linear_baseline: ridge on stacked context frames, ridge chosen on dev, per dimension."""
-    items = {p: features.load_partition(Path(features_root) / p, dimensions) for p in PARTITIONS}
+    items = {p: features.load_partition(Path(features_root) / p, dimensions) for p in partitions}
     offsets = context_offsets(cfg["context_s"], cfg["step_s"], rate)
     fits = fit_ridge(items["train"], items["dev"], dimensions, offsets, cfg["ridge"])
     for dimension in dimensions:
-        sets = {p: training.to_recordings(items[p], dimension, "cpu") for p in PARTITIONS}
-        predictions = {p: predict_ridge(items[p], fits[dimension]["weights"], offsets) for p in PARTITIONS}
+        sets = {p: training.to_recordings(items[p], dimension, "cpu") for p in partitions}
+        predictions = {p: predict_ridge(items[p], fits[dimension]["weights"], offsets) for p in partitions}
         frames = frame_table(sets, predictions, [0], rate)
         history = pd.DataFrame([{"ridge": r, "dev_ccc": s} for r, s in fits[dimension]["grid"]])
         write_outputs(Path(out_root) / dimension, frames, score_frames(frames), history, dimension)

@@ -91,10 +91,10 @@ def write_outputs(out_dir, frames, scores, history, dimension, convergence: pd.D
     write_submission(frames, out_dir / "per_recording", dimension)
 
 
-def save_model(result: training.TrainResult, model_name: str, settings: dict, path) -> None:
-    """Best-epoch parameters of every member with what is needed to rebuild the model."""
+def save_model(result: training.TrainResult, model_name: str, settings: dict, path, in_dim: int) -> None:
+    """Best-epoch parameters of every member with what is needed to rebuild the model (`in_dim`: feature columns)."""
     import torch
 
-    torch.save({"model": model_name, "settings": settings, "seeds": list(result.model.seeds),
+    torch.save({"model": model_name, "settings": settings, "in_dim": int(in_dim), "seeds": list(result.model.seeds),
                 "state_dict": result.model.state_dict(), "best_epoch": result.best_epoch,
                 "best_dev_ccc": result.best_dev_ccc}, path)

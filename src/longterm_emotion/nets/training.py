@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from ..files import save_torch
 from ..metrics import ccc
 from ..settings import Optimiser, Protocol
 from . import EnsembleModel, build_model, ccc_loss
@@ -157,10 +158,20 @@ def _fingerprint(payload: dict) -> str:
 
 def _resume(checkpoint: Path, fingerprint: str, model, optimiser, order_rng, device) -> Progress | None:
     """The progress saved in `checkpoint` (model, optimiser and order restored in place), if it matches."""
-    if not Path(checkpoint).is_file():
+    checkpoint = Path(checkpoint)
+    if not checkpoint.is_file():
         return None
-    state = torch.load(checkpoint, map_location=device, weights_only=False)
-    if state["fingerprint"] != fingerprint:
+    try:
+        state = torch.load(checkpoint, map_location=device, weights_only=False)
+        stored = state["fingerprint"]
+    except Exception as exc:  # noqa: BLE001 - an unreadable checkpoint is set aside, never fatal
+        aside = checkpoint.with_name(checkpoint.name + ".unreadable")
+        os.replace(checkpoint, aside)
+        cause = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        log.warning("checkpoint %s cannot be read (%s: %s); moved it to %s and training starts from scratch",
+                    checkpoint, type(exc).__name__, cause, aside)
+        return None
+    if stored != fingerprint:
         log.info("ignoring checkpoint %s: it was written with other settings", checkpoint)
         return None
     model.load_state_dict(state["model"])
@@ -171,7 +182,7 @@ def _resume(checkpoint: Path, fingerprint: str, model, optimiser, order_rng, dev
 
 
 def _save_checkpoint(checkpoint: Path, fingerprint: str, model, optimiser, order_rng, progress: Progress) -> None:
-    _save_atomic({"fingerprint": fingerprint, "model": model.state_dict(), "optimiser": optimiser.state_dict(),
+    save_torch({"fingerprint": fingerprint, "model": model.state_dict(), "optimiser": optimiser.state_dict(),
                   "order_rng": order_rng.bit_generator.state, "best_ccc": progress.best_ccc,
                   "best_epoch": progress.best_epoch, "best_state": progress.best_state,
                   "history": progress.history, "epoch": progress.epoch}, Path(checkpoint))
@@ -249,9 +260,3 @@ def train(
                        float(np.mean(epoch_seconds)) if epoch_seconds else 0.0, progress.epoch,
                        protocol.max_epochs, protocol.patience)
 
-
-def _save_atomic(obj, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    torch.save(obj, tmp)
-    os.replace(tmp, path)

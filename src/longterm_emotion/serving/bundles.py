@@ -8,13 +8,16 @@ train outputs (``results/train/<network>/<dimension>/{model.pt,scores.csv}``) to
 - ``format`` (always ``BUNDLE_FORMAT``), ``format_version``, ``package_version``;
 - ``network``, ``dimension``, ``settings`` (constructor arguments), ``optimiser``
   (lr, l2: informative), ``in_dim``, ``seeds`` (one per ensemble member),
-  ``state_dict`` (every member's best-dev-epoch weights), ``best_epoch``;
+  ``state_dict`` (every member's best-dev-epoch weights), ``best_epoch``, ``context_rows`` (label rows of
+  input that carry 90 % of an output frame's input gradient: nets.ensemble.effective_context);
 - ``features`` (the config's ``features`` section: fbank options, ``std_floor``,
   ``stack``), ``label_rate``, ``corpus_name``;
 - ``config`` (the config sections the model depends on), ``config_hash`` (sha256
   of their canonical JSON), ``dev_ccc`` (ensemble) and ``dev_ccc_mean`` (mean of
   the members), from scores.csv;
-- ``torch_version`` (informative).
+- ``torch_version`` (informative);
+- ``tensors_sha256``: sha256 of every tensor of ``state_dict`` (name, dtype, shape, bytes),
+  checked on load, so a damaged or edited file is refused instead of predicting wrong numbers.
 
 Compatibility: a bundle loads when its format version equals ``FORMAT_VERSION``
 and its package version has this package's major.minor (0.1.x reads 0.1.y).
@@ -24,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,15 +36,33 @@ import torch
 
 from .. import __version__
 from ..errors import InputDataError
+from ..files import save_torch
 from ..nets import EnsembleModel, build_model
+from ..nets.ensemble import effective_context
 
 BUNDLE_FORMAT = "longterm-emotion model bundle"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 SUFFIX = ".pt"
+
+log = logging.getLogger(__name__)
 
 
 class BundleVersionError(InputDataError):
     """A bundle written by an incompatible format or package version."""
+
+
+REQUIRED_KEYS = ("network", "dimension", "settings", "in_dim", "seeds", "state_dict", "features", "label_rate",
+                 "corpus_name", "dev_ccc", "context_rows", "tensors_sha256")
+
+
+def tensors_digest(state_dict: dict) -> str:
+    """sha256 over the tensors of a state dict in key order: each key, dtype, shape and raw bytes."""
+    digest = hashlib.sha256()
+    for key in sorted(state_dict):
+        tensor = state_dict[key].detach().cpu().contiguous()
+        digest.update(f"{key}|{tensor.dtype}|{tuple(tensor.shape)}|".encode())
+        digest.update(tensor.view(torch.uint8).numpy().tobytes() if tensor.numel() else b"")
+    return digest.hexdigest()
 
 
 def config_hash(sections: dict) -> str:
@@ -64,6 +86,9 @@ def make_bundle(model_pt, scores_csv, dimension: str, features_cfg: dict, label_
     saved = torch.load(model_pt, map_location="cpu", weights_only=False)
     settings, optimiser = saved["settings"]["net"], saved["settings"]["optim"]
     ensemble_ccc, mean_ccc = dev_scores(scores_csv)
+    state_dict = {k: v.detach().cpu().contiguous() for k, v in saved["state_dict"].items()}
+    model = build_model(str(saved["model"]), int(saved["in_dim"]), saved["seeds"], **settings)
+    model.load_state_dict(state_dict)
     return {
         "format": BUNDLE_FORMAT,
         "format_version": FORMAT_VERSION,
@@ -73,9 +98,11 @@ def make_bundle(model_pt, scores_csv, dimension: str, features_cfg: dict, label_
         "dimension": dimension,
         "settings": _plain(settings),
         "optimiser": _plain(optimiser),
-        "in_dim": int(features_cfg["num_mel_bins"]) * int(features_cfg["stack"]),
+        "in_dim": int(saved["in_dim"]),
         "seeds": [int(s) for s in saved["seeds"]],
-        "state_dict": {k: v.detach().cpu().contiguous() for k, v in saved["state_dict"].items()},
+        "state_dict": state_dict,
+        "tensors_sha256": tensors_digest(state_dict),
+        "context_rows": effective_context(model, int(saved["in_dim"])),
         "best_epoch": [int(e) for e in saved["best_epoch"]],
         "features": _plain(features_cfg),
         "label_rate": float(label_rate),
@@ -92,10 +119,7 @@ def write_bundle(*, model_pt, scores_csv, dimension, features_cfg, label_rate, c
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     bundle = make_bundle(model_pt, scores_csv, dimension, features_cfg, label_rate, corpus_name, config)
-    tmp = out_path.with_suffix(out_path.suffix + ".tmp")
-    torch.save(bundle, tmp)
-    tmp.replace(out_path)
-    return out_path
+    return save_torch(bundle, out_path)
 
 
 def _plain(value):
@@ -132,22 +156,47 @@ def check_compatible(bundle: dict, path) -> None:
 
 
 def load_bundle(path) -> dict:
-    """Read and check a bundle (weights_only: nothing but plain types and tensors is unpickled)."""
+    """Read and check a bundle (weights_only: nothing but plain types and tensors is unpickled): its format and
+    versions, its keys, and its tensors against their checksum."""
     path = Path(path)
     if not path.is_file():
-        raise InputDataError(path, "model bundle does not exist")
+        raise InputDataError(path, "model bundle is a folder, not a file" if path.is_dir() else "model bundle does not exist")
     try:
         bundle = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as exc:  # noqa: BLE001 - any unreadable file becomes one line naming it
-        raise InputDataError(path, f"not a readable model bundle ({type(exc).__name__}: {str(exc).splitlines()[0]})") from None
+        text = str(exc)
+        if "Unsupported global" in text:
+            raise InputDataError(path, "not a model bundle of this package: it holds pickled Python objects, "
+                                       "which are never loaded (rerun `snakemake models`)") from None
+        if "Weights only load failed" in text:  # torch's advice to load unsafely is not repeated
+            raise InputDataError(path, "not a readable model bundle (not a torch file of tensors and plain "
+                                       "values, or damaged)") from None
+        first = text.strip().splitlines()[0] if text.strip() else ""
+        raise InputDataError(path, f"not a readable model bundle ({type(exc).__name__}: {first})") from None
     check_compatible(bundle, path)
+    missing = [key for key in REQUIRED_KEYS if key not in bundle]
+    if missing:
+        raise InputDataError(path, f"damaged or edited model bundle: no {', '.join(repr(k) for k in missing)} "
+                                   "entry (rerun `snakemake models`)")
+    state_dict = bundle["state_dict"]
+    if not isinstance(state_dict, dict) or not all(isinstance(v, torch.Tensor) for v in state_dict.values()):
+        raise InputDataError(path, "damaged or edited model bundle: its weights are not a table of tensors")
+    if tensors_digest(state_dict) != bundle["tensors_sha256"]:
+        raise InputDataError(path, "damaged or edited model bundle: its weights do not match their checksum "
+                                   "(rerun `snakemake models`, or copy the file again)")
     return bundle
 
 
-def build_network(bundle: dict) -> EnsembleModel:
-    """The bundle's ensemble with its weights, in eval mode on the CPU."""
-    model = build_model(bundle["network"], bundle["in_dim"], bundle["seeds"], **bundle["settings"])
-    model.load_state_dict(bundle["state_dict"], strict=True)
+def build_network(bundle: dict, path=None) -> EnsembleModel:
+    """The bundle's ensemble with its weights, in eval mode on the CPU; an edited bundle whose settings and
+    weights disagree raises InputDataError naming `path`."""
+    try:
+        model = build_model(bundle["network"], bundle["in_dim"], bundle["seeds"], **bundle["settings"])
+        model.load_state_dict(bundle["state_dict"], strict=True)
+    except (RuntimeError, ValueError, TypeError) as exc:
+        first = str(exc).strip().splitlines()[0]
+        raise InputDataError(path or "<bundle>", f"damaged or edited model bundle: its network settings and weights "
+                                                 f"do not fit together ({first})") from None
     return model.eval()
 
 
@@ -190,7 +239,7 @@ class Bundle:
 
 def open_bundle(path) -> Bundle:
     bundle = load_bundle(path)
-    return Bundle(Path(path), bundle, build_network(bundle))
+    return Bundle(Path(path), bundle, build_network(bundle, path))
 
 
 def find_bundles(folder) -> list[Path]:
@@ -206,15 +255,36 @@ def find_bundles(folder) -> list[Path]:
                                  "run `snakemake models` first")
 
 
+def _could_be(path: Path, dimension: str, network: str | None) -> bool:
+    """Whether an unreadable bundle file could have been a candidate, judged by its name `<network>_<dimension>.pt`."""
+    stem = path.stem
+    if not stem.endswith(f"_{dimension}"):
+        return not any(stem.endswith(f"_{d}") for d in ("arousal", "valence"))  # an unknown name: it could be
+    return network is None or stem == f"{network}_{dimension}"
+
+
 def choose(paths, dimensions, network: str | None = None) -> dict[str, Bundle]:
-    """One bundle per dimension: `network`'s, or else the one with the best dev CCC (ensemble)."""
-    bundles = [open_bundle(p) for p in paths]
+    """One bundle per dimension: `network`'s, or else the one with the best dev CCC (ensemble).
+
+    An unreadable bundle stops the choice only where it could have been chosen (by its file name
+    `<network>_<dimension>.pt`); otherwise it is skipped with a warning naming it."""
+    bundles, broken = [], []
+    for path in map(Path, paths):
+        try:
+            bundles.append(open_bundle(path))
+        except InputDataError as exc:
+            broken.append((path, exc))
     chosen = {}
     for dimension in dimensions:
+        for path, exc in broken:
+            if _could_be(path, dimension, network):
+                raise exc
         candidates = [b for b in bundles if b.dimension == dimension and (network is None or b.network == network)]
         if not candidates:
             available = sorted({f"{b.network}_{b.dimension}" for b in bundles})
             wanted = f"network {network!r} for {dimension}" if network else dimension
             raise InputDataError(Path(paths[0]).parent, f"no bundle for {wanted}; found: {', '.join(available)}")
         chosen[dimension] = max(candidates, key=lambda b: (b.info["dev_ccc"], b.network))
+    for path, exc in broken:
+        log.warning("skipped %s", exc)
     return chosen
