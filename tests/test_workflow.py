@@ -96,6 +96,14 @@ def test_full_run_writes_every_artefact(tiny):
     dev = comparisons[comparisons["partition"] == "dev"]
     assert (dev["low"] <= dev["difference"] + 1e-12).all() and (dev["difference"] <= dev["high"] + 1e-12).all()
     assert comparisons.loc[comparisons["partition"] == "test", "p_value"].isna().all()
+    assert comparisons["p_holm"].dropna().ge(comparisons["p_value"].dropna()).all()
+    scorecard = pd.read_csv(tiny / "tables" / "claims.csv")
+    assert set(scorecard["claim"]) == {c["id"] for c in yaml.safe_load((REPO / "config.yaml").read_text())["claims"]["paper"]}
+    assert set(scorecard["verdict"]) <= {"reproduced", "not reproduced", "inconclusive", "not tested"}
+    # the tiny corpus's test partition has one recording: the tests run on dev and say so
+    tested = scorecard[scorecard["p_value"].notna()]
+    assert len(tested) and (tested["partition"] == "dev").all()
+    assert tested.loc[tested["claim"] != "context_helps", "note"].str.contains("optimistic").all()
     table = pd.read_csv(tiny / "tables" / "arousal.csv")
     assert (table["dev_ccc_ensemble_low"] <= table["dev_ccc_ensemble_high"]).all()
     assert table["mean_abs_change_runs"].notna().all()
@@ -170,7 +178,7 @@ def test_new_filter_length_reruns_only_what_depends_on_it(tiny, tmp_path):
     rules = sorted(rule for rule, _ in jobs)
     # Everything downstream of the sweep reruns, nothing else (no features, tuning or training of the nets).
     downstream = {"sweep_length", "sweep_results", "best_filter", "paper_table", "summary", "all", "comparisons",
-                  "per_recording", "results_doc"}
+                  "per_recording", "results_doc", "claims"}
     assert set(rules) <= downstream, sorted(set(rules) - downstream)
     for rule, count in (("sweep_length", 2), ("sweep_results", 1), ("best_filter", 2), ("paper_table", 2)):
         assert rules.count(rule) == count, (rule, rules)

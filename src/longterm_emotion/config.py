@@ -149,6 +149,7 @@ def semantic_problems(config: dict, cwd=None) -> list[str]:
         + _feature_problems(config["features"])
         + _synthetic_problems(config)
         + _grid_problems(config)
+        + _claim_problems(config)
     )
 
 
@@ -191,6 +192,35 @@ def _grid_problems(config: dict) -> list[str]:
         "every network is searched with the same number of points"
         for network, space in sorted(config["grid"]["space"].items()) if grid_size(space) < points
     ]
+
+
+# The fields each kind of claim needs (claims.paper), beyond id, section, kind and statement.
+CLAIM_FIELDS = {"greater": ("a", "b"), "not_worse": ("a", "b"), "smoother": ("a", "b"), "sweep_gain": ("short", "long"),
+                "label_power": ("threshold",), "downsampling": ("factor", "threshold"), "faster": ("a", "b")}
+
+
+def _claim_problems(config: dict) -> list[str]:
+    """Each claim names known methods and has the fields of its kind; ids are unique."""
+    from .constants import NETWORKS, TABLE_METHODS
+
+    lines, seen = [], set()
+    for i, claim in enumerate(config["claims"].get("paper", [])):
+        where = f"config key claims.paper[{i}] ({claim['id']})"
+        if claim["id"] in seen:
+            lines.append(f"{where}: id given twice")
+        seen.add(claim["id"])
+        missing = [f for f in CLAIM_FIELDS[claim["kind"]] if f not in claim]
+        if missing:
+            lines.append(f"{where}: kind {claim['kind']} needs {', '.join(missing)}")
+            continue
+        if claim["kind"] in ("greater", "not_worse", "smoother", "faster"):
+            known = NETWORKS if claim["kind"] == "faster" else TABLE_METHODS
+            a = claim["a"] if isinstance(claim["a"], list) else [claim["a"]]
+            if claim["kind"] != "faster" and isinstance(claim["a"], list):
+                lines.append(f"{where}: a is one method for kind {claim['kind']}")
+            lines += [f"{where}: unknown method {m!r}; one of {', '.join(known)}" for m in [*a, claim["b"]]
+                      if m not in known]
+    return lines
 
 
 def _synthetic_problems(config: dict) -> list[str]:

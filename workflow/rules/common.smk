@@ -367,6 +367,26 @@ def comparison_inputs(wildcards):
     return _predictions(comparison_methods())
 
 
+def claim_methods():
+    """The methods the claims scorecard compares (claims.paper, kinds with methods a and b)."""
+    methods = []
+    for claim in config["claims"]["paper"]:
+        if claim["kind"] in ("greater", "not_worse", "smoother"):
+            methods += [claim["a"], claim["b"]]
+    return list(dict.fromkeys(methods))
+
+
+def claims_inputs(wildcards):
+    """predictions_<dimension>_<method> of the claims' methods, and the sweep, label study and timing."""
+    return {
+        **_predictions(claim_methods()),
+        "sweep_runs": f"{RESULTS}/sweep/sweep_runs.csv",
+        "spectrum": f"{RESULTS}/label_study/spectrum.csv",
+        "downsampling": f"{RESULTS}/label_study/downsampling.csv",
+        "timing": expand(f"{RESULTS}/timing/{{network}}.csv", network=NETWORKS),
+    }
+
+
 def per_recording_inputs(wildcards):
     """predictions_<dimension>_<method> of every method of Tables 1 and 2."""
     return _predictions(TABLE_METHODS)

@@ -28,6 +28,33 @@ rule comparisons:
         "../scripts/comparisons.py"
 
 
+rule claims:
+    input:
+        unpack(claims_inputs),
+    output:
+        csv=f"{RESULTS}/tables/claims.csv",
+        tex=f"{RESULTS}/tables/claims.tex",
+        md=report(
+            f"{RESULTS}/tables/claims.md",
+            caption="../report/claims.rst",
+            category="6 Results",
+        ),
+    log:
+        f"{RESULTS}/logs/tables/claims.log",
+    conda:
+        "../../envs/plots.yaml"
+    params:
+        dimensions=DIMENSIONS,
+        methods=claim_methods(),
+        claims=config["claims"]["paper"],
+        settings={k: v for k, v in config["claims"].items() if k != "paper"},
+        evidence=bootstrap_settings(),
+        corpus_name=corpus_name(),
+        stem=stem_of("csv"),
+    script:
+        "../scripts/claims.py"
+
+
 rule per_recording:
     input:
         unpack(per_recording_inputs),

@@ -97,6 +97,7 @@ rule tables:
         rules.timing_table.output,
         rules.search_table.output,
         rules.comparisons.output,
+        rules.claims.output,
 
 
 rule figures:
