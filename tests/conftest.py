@@ -2,6 +2,8 @@
 README's environment (requirements.txt alone), and the session's tiny run of the whole workflow
 in it, with copies of its corpus in the AVEC 2016 release layout and as a manifest corpus."""
 
+import os
+import pickle
 import struct
 import time
 from dataclasses import dataclass
@@ -12,6 +14,7 @@ import pytest
 import soundfile
 import torch
 import yaml
+from filelock import FileLock
 from scipy.io import wavfile
 from scipy.signal import resample_poly
 
@@ -92,6 +95,23 @@ class Run:
         return "\n".join(self.output.splitlines()[-lines:])
 
 
+def shared(tmp_path_factory, name: str, build):
+    """`build(folder)`'s result, made once per test run: with pytest-xdist's workers (the README's test
+    command) the first worker to ask builds it under a lock in the run's common temp folder and the
+    others reuse it; without workers it is an ordinary session value."""
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        return build(tmp_path_factory.mktemp(name))
+    root = tmp_path_factory.getbasetemp().parent
+    folder, done = root / name, root / f"{name}.pickle"
+    with FileLock(str(root / f"{name}.lock")):
+        if done.is_file():
+            return pickle.loads(done.read_bytes())
+        folder.mkdir()
+        value = build(folder)
+        done.write_bytes(pickle.dumps(value))
+        return value
+
+
 @pytest.fixture(scope="session")
 def readme_env(tmp_path_factory) -> Path:
     """A virtual environment made by the README's install alone (requirements.txt, no test packages).
@@ -101,7 +121,8 @@ def readme_env(tmp_path_factory) -> Path:
     same (tests/readme_commands.py build_env); the build's seconds are printed.
     """
     started = time.perf_counter()
-    path = readme.build_env(readme.env_path(), log=tmp_path_factory.mktemp("readme_env") / "install.log")
+    with FileLock(f"{readme.env_path()}.lock"):  # pytest-xdist workers build it once
+        path = readme.build_env(readme.env_path(), log=tmp_path_factory.mktemp("readme_env") / "install.log")
     print(f"\nREADME environment {path}: ready in {time.perf_counter() - started:.0f} s")
     return path
 
@@ -116,10 +137,13 @@ def tiny_run(tmp_path_factory, readme_env):
     """The whole DAG on the tiny synthetic config, once per session: the README's run command
     (`snakemake --cores all`) rewritten to tests/configs/tiny.yaml and a tmp results_dir, run from
     the repository root in the README's environment, as a user runs it."""
-    results = tmp_path_factory.mktemp("tiny") / "results"
-    command = readme.rewrite_snakemake(readme_run_command(), results, {})
-    proc = readme.run_in_env(readme_env, command, timeout=1800)
-    return results, Run(command, proc.returncode, proc.stdout)
+    def build(folder):
+        results = folder / "results"
+        command = readme.rewrite_snakemake(readme_run_command(), results, {})
+        proc = readme.run_in_env(readme_env, command, timeout=1800)
+        return results, Run(command, proc.returncode, proc.stdout)
+
+    return shared(tmp_path_factory, "tiny", build)
 
 
 @pytest.fixture(scope="session")
@@ -134,8 +158,10 @@ def tiny(tiny_run):
 def real_shape_corpus(tiny, tmp_path_factory):
     """A corpus in the AVEC 2016 release layout built from the synthetic one: 44.1 kHz stereo
     audio (24-bit train, 16-bit dev/test), some ARFFs with quoted names, no test gold standard."""
-    source = tiny / "corpus"
-    root = tmp_path_factory.mktemp("real") / "AVEC2016"
+    return shared(tmp_path_factory, "real", lambda folder: _release_layout_copy(tiny / "corpus", folder / "AVEC2016"))
+
+
+def _release_layout_copy(source: Path, root: Path) -> Path:
     (root / "recordings_audio").mkdir(parents=True)
     for folder in ("features_audio", "recordings_video", "recordings_physio"):
         (root / folder).mkdir()
@@ -165,7 +191,10 @@ def real_shape_corpus(tiny, tmp_path_factory):
 def manifest_corpus(tiny, tmp_path_factory):
     """The tiny corpus's train and dev recordings as FLAC files with CSV labels at 12.5 Hz (every second gold
     row), listed in a manifest one folder up from the files (relative paths), without a test partition."""
-    root = tmp_path_factory.mktemp("manifest")
+    return shared(tmp_path_factory, "manifest", lambda root: _manifest_copy(tiny, root))
+
+
+def _manifest_copy(tiny: Path, root: Path) -> Path:
     rows = ["partition,recording,audio,arousal,valence"]
     for partition in ("train", "dev"):
         for wav in sorted((tiny / "corpus" / "recordings_audio").glob(f"{partition}_*.wav")):

@@ -26,6 +26,7 @@ import pytest
 import yaml
 
 from longterm_emotion.serving import bundles as bundles_mod
+from conftest import shared
 from snakemake_runner import REPO, TINY, TINY_CFG, dry_run_jobs, run_ok
 
 pytestmark = pytest.mark.slow
@@ -91,10 +92,12 @@ def check_user_outputs(results: Path, dimensions, test: str) -> None:
 
 @pytest.fixture(scope="session")
 def release_run(real_shape_corpus, tmp_path_factory):
-    results = tmp_path_factory.mktemp("release") / "results"
-    run_ok(results_dir=results, configfiles=(TINY, MATRIX), config=[f"data_dir={real_shape_corpus}"],
-           options=["--cores", "2"], timeout=1200)
-    return results
+    def build(folder):
+        run_ok(results_dir=folder / "results", configfiles=(TINY, MATRIX), config=[f"data_dir={real_shape_corpus}"],
+               options=["--cores", "2"], timeout=1200)
+        return folder / "results"
+
+    return shared(tmp_path_factory, "release", build)
 
 
 def test_release_layout_runs_all(release_run):
@@ -137,10 +140,12 @@ def test_release_layout_predict(release_run, real_shape_corpus, tmp_path):
 
 @pytest.fixture(scope="session")
 def manifest_run(manifest_corpus, tmp_path_factory):
-    results = tmp_path_factory.mktemp("manifest_run") / "results"
-    run_ok(results_dir=results, configfiles=(TINY, MATRIX), config=[f"manifest={manifest_corpus}"],
-           options=["--cores", "2"], timeout=1200)
-    return results
+    def build(folder):
+        run_ok(results_dir=folder / "results", configfiles=(TINY, MATRIX), config=[f"manifest={manifest_corpus}"],
+               options=["--cores", "2"], timeout=1200)
+        return folder / "results"
+
+    return shared(tmp_path_factory, "manifest_run", build)
 
 
 def test_manifest_runs_all_without_a_test_partition(manifest_run):
@@ -162,15 +167,18 @@ def test_manifest_predict_on_flac(manifest_run, manifest_corpus, tmp_path):
 def egemaps_run(tiny, tmp_path_factory):
     """`snakemake models` with features.frontend: egemaps, on a results folder holding only the tiny run's corpus
     and features (so the networks are searched and trained afresh on eGeMAPS)."""
-    results = tmp_path_factory.mktemp("egemaps") / "results"
-    for folder in ("corpus", "features", "egemaps"):
-        shutil.copytree(tiny / folder, results / folder)
-    overlay = results.parent / "egemaps.yaml"
-    overlay.write_text(yaml.safe_dump({"features": {"frontend": "egemaps"}}))
-    result = run_ok("models", results_dir=results, configfiles=(TINY, MATRIX, overlay), options=["--cores", "2"],
-                    timeout=1200)
-    assert "rule extract_features" not in result.output and "rule egemaps_recording" not in result.output
-    return results
+    def build(root):
+        results = root / "results"
+        for folder in ("corpus", "features", "egemaps"):
+            shutil.copytree(tiny / folder, results / folder)
+        overlay = root / "egemaps.yaml"
+        overlay.write_text(yaml.safe_dump({"features": {"frontend": "egemaps"}}))
+        result = run_ok("models", results_dir=results, configfiles=(TINY, MATRIX, overlay), options=["--cores", "2"],
+                        timeout=1200)
+        assert "rule extract_features" not in result.output and "rule egemaps_recording" not in result.output
+        return results
+
+    return shared(tmp_path_factory, "egemaps", build)
 
 
 def test_egemaps_bundles_predict_the_pipelines_numbers(egemaps_run, tiny, tmp_path):
