@@ -108,6 +108,10 @@ KINDS = [
     Kind("control corpus", rf"{SM} --cores all --configfile config/control_fast\.yaml --config results_dir=results-control",
          "dry_run", "the whole pipeline on the control corpus (as long as the default run): dry run; "
          "tests/test_control.py checks the control corpus's effect on context length and label spectrum"),
+    Kind("control sweep", rf"{SM} --cores all sweep label_study --configfile config/control_(?:slow_nolag|fast_lag)\.yaml "
+         r"--config results_dir=results-(?:slow-nolag|fast-lag)", "dry_run",
+         "the sweep on a control corpus (as long as the default run's sweep): dry run; tests/test_control.py "
+         "checks the control corpora's effect on context length and label spectrum"),
     Kind("report", rf"{SM} --report results/report\.html", "snakemake"),
     Kind("lint", rf"{SM} --lint", "snakemake"),
     Kind("unlock", rf"{SM} --unlock", "snakemake"),
@@ -184,6 +188,12 @@ CONFIGURATIONS = [
                   "tests/test_matrix.py::test_release_layout_runs_all"),
     Configuration(r"config/control_fast\.yaml", "tests/test_matrix.py::test_every_config_file_plans",
                   "a full default-size run (20 min): planned; tests/test_control.py checks the corpus it makes"),
+    Configuration(r"config/control_(?:slow_nolag|fast_lag)\.yaml", "tests/test_control.py::"
+                  "test_control_corpora_vary_the_lag_and_the_dynamics_one_at_a_time",
+                  "their corpora measured with the ridge proxy; tests/test_matrix.py::test_every_config_file_plans "
+                  "plans each"),
+    Configuration(r"claims\.margin: .*", "tests/test_claims.py::test_not_worse_and_smoother_and_dev_is_flagged",
+                  "the margin of the scorecard's not_worse rows; the tiny run uses the default"),
     Configuration(r"config/paper\.yaml", "tests/test_search.py::test_the_paper_scale_search_dry_runs_as_the_readme_shows",
                   "about 7 core-hours of search: planned (its 144 grid-point jobs counted)"),
     Configuration(r"config/gpu\.yaml", "tests/test_matrix.py::test_every_config_file_plans",

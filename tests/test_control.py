@@ -98,3 +98,32 @@ def test_control_corpus_moves_the_best_length_to_short_filters(tmp_path, feature
         assert control[d][512] < control[d][best_control] - 0.1, (d, control[d])
         # label study: nearly all power below 1 Hz by default, much less on the control
         assert default_below[d] > 0.99 and control_below[d] < default_below[d] - 0.2, (default_below, control_below)
+
+
+def _dynamics(name: str) -> dict:
+    overlay = yaml.safe_load((ROOT / "config" / name).read_text())["synthetic"]["dynamics"]
+    return {**CONFIG["synthetic"]["dynamics"], **overlay}
+
+
+@pytest.mark.slow
+def test_control_corpora_vary_the_lag_and_the_dynamics_one_at_a_time(tmp_path, features_cfg):
+    """config/control_slow_nolag.yaml (default dynamics, no lag) and config/control_fast_lag.yaml (fast
+    dynamics, default lag): each changes one cause of config/control_fast.yaml's shorter best length."""
+    slow_nolag = _dynamics("control_slow_nolag.yaml")
+    fast_lag = _dynamics("control_fast_lag.yaml")
+    assert slow_nolag["latent_cutoff_hz"] == CONFIG["synthetic"]["dynamics"]["latent_cutoff_hz"]
+    assert slow_nolag["rater_lag_s"] == [0.0, 0.0]
+    assert fast_lag["rater_lag_s"] == CONFIG["synthetic"]["dynamics"]["rater_lag_s"]
+    assert fast_lag["latent_cutoff_hz"] == CONTROL["synthetic"]["dynamics"]["latent_cutoff_hz"]
+    default, _ = sweep(tmp_path / "default", CONFIG["synthetic"]["dynamics"], features_cfg)
+    no_lag, no_lag_below = sweep(tmp_path / "slow_nolag", slow_nolag, features_cfg)
+    lagged, lagged_below = sweep(tmp_path / "fast_lag", fast_lag, features_cfg)
+    for d in DIMENSIONS:
+        best = {name: max(s[d], key=s[d].get) for name, s in (("default", default), ("no_lag", no_lag),
+                                                              ("fast_lag", lagged))}
+        print(d, best)
+        # removing the lag never lengthens the best window; fast dynamics shorten it even with the lag
+        assert best["no_lag"] <= best["default"], (d, best)
+        assert best["fast_lag"] < best["default"], (d, best)
+        # the label spectrum follows the latent dynamics, not the lag
+        assert no_lag_below[d] > 0.99 and lagged_below[d] < no_lag_below[d] - 0.1, (no_lag_below, lagged_below)

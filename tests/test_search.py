@@ -193,3 +193,12 @@ def test_the_paper_scale_search_dry_runs_as_the_readme_shows(tmp_path):
     points = sorted((w["network"], w["dimension"], int(w["point"])) for rule, w in jobs if rule == "tune_point")
     assert points == [(n, d, p) for n in sorted(NETWORKS) for d in DIMENSIONS for p in range(24)]
     assert re.search(r"^total\s+238$", result.output, re.M), result.tail()
+
+
+def test_search_table_flags_choices_on_the_edge_of_their_range():
+    from longterm_emotion.reporting.results_tables import on_edge
+
+    space = {"net": {"hidden": [32, 64, 96], "layers": [1, 2]}, "optim": {"lr": [0.001, 0.003, 0.01]}}
+    chosen = {"net.hidden": 64, "net.layers": 2, "optim.lr": 0.001}
+    assert on_edge(chosen, space) == "layers=2 (largest of 1, 2), lr=0.001 (smallest of 0.001, 0.003, 0.01)"
+    assert on_edge({"net.hidden": 64}, {"net": {"hidden": [32, 64, 96]}}) == ""

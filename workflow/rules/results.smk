@@ -65,6 +65,7 @@ rule search_table:
     params:
         stem=stem_of("csv"),
         corpus_name=corpus_name(),
+        space=config["grid"]["space"],
     script:
         "../scripts/search_table.py"
 

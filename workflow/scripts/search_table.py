@@ -10,4 +10,5 @@ with logged(snakemake.log[0]):
         grid_files=dict(snakemake.input.items()),
         stem=snakemake.params.stem,
         corpus_name=snakemake.params.corpus_name,
+        space=snakemake.params.space,
     )

@@ -148,12 +148,17 @@ def results_text(files: dict[str, str], dimensions, figures_link: str = "docs/fi
               f"{int(search['points'].iloc[0])} grid points x {int(search['runs_per_point'].iloc[0])} seeds per "
               "dimension, one job per point; the chosen point's mean dev CCC (± std over its seeds), the worst "
               "point's, and the search runs' convergence.", "",
-              "| network | dimension | chosen | dev CCC | worst point | median best epoch | runs at cap | training s |",
-              "|---|---|---|---|---|---|---|---|"]
+              "| network | dimension | chosen | dev CCC | worst point | median best epoch | runs at cap | training s "
+              "| on the edge of the grid |",
+              "|---|---|---|---|---|---|---|---|---|"]
     for _, row in search.iterrows():
+        edge = row.get("on_edge", "")
         lines.append(f"| {row['network']} | {row['dimension']} | {row['chosen']} "
                      f"| {row['dev_ccc']:.3f} ± {row['dev_ccc_std']:.3f} | {row['dev_ccc_worst_point']:.3f} "
-                     f"| {row['median_best_epoch']:g} | {row['share_at_cap']:.0%} | {row['train_seconds']:.0f} |")
+                     f"| {row['median_best_epoch']:g} | {row['share_at_cap']:.0%} | {row['train_seconds']:.0f} "
+                     f"| {'' if pd.isna(edge) else edge} |")
+    lines += ["", "A value on the edge of its grid is the best of the grid, not an optimum: the optimum may lie "
+              "outside the searched range.", ""]
     lines += [""]
     for dimension in dimensions:
         text = Path(files[f"table_{dimension}"]).read_text(encoding="utf-8")

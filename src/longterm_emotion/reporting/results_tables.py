@@ -232,9 +232,27 @@ def write_timing_table(*, timing_files, stem, corpus_name: str) -> pd.DataFrame:
     return table
 
 
-def search_table(grid_files: dict[str, str]) -> pd.DataFrame:
+def on_edge(chosen: dict, space: dict) -> str:
+    """The chosen settings that lie at the smallest or largest of their searched values ("net.hidden=64
+    (largest of 32, 64)"), comma separated; an optimum there may lie outside the grid."""
+    found = []
+    for group, values in space.items():
+        for name, grid in values.items():
+            key = f"{group}.{name}"
+            numeric = [v for v in grid if isinstance(v, (int, float)) and not isinstance(v, bool)]
+            if key not in chosen or len(numeric) < 2 or len(numeric) != len(grid):
+                continue
+            value = float(chosen[key])
+            edge = "smallest" if value == min(numeric) else "largest" if value == max(numeric) else None
+            if edge:
+                found.append(f"{name}={chosen[key]:g} ({edge} of {', '.join(f'{v:g}' for v in sorted(numeric))})")
+    return ", ".join(found)
+
+
+def search_table(grid_files: dict[str, str], space: dict | None = None) -> pd.DataFrame:
     """One row per network and dimension from its grid table: the budget (points x seeds), the chosen
-    point, the spread of dev CCC over points, convergence and the search's training time."""
+    point, the spread of dev CCC over points, convergence and the search's training time; with the
+    searched `space` (config grid.space), which chosen values lie on the edge of their range."""
     rows = []
     for key, path in grid_files.items():
         table = pd.read_csv(path)
@@ -253,13 +271,14 @@ def search_table(grid_files: dict[str, str]) -> pd.DataFrame:
             "median_best_epoch": float(table["median_best_epoch"].median()),
             "share_at_cap": float(table["share_at_cap"].mean()),
             "train_seconds": float(table["seconds"].sum()),
+            "on_edge": on_edge(chosen.to_dict(), (space or {}).get(str(chosen["network"]), {})),
         })
     return pd.DataFrame(rows)
 
 
-def write_search_table(*, grid_files: dict, stem, corpus_name: str) -> pd.DataFrame:
+def write_search_table(*, grid_files: dict, stem, corpus_name: str, space: dict | None = None) -> pd.DataFrame:
     """tables/search.{csv,md,tex}: the model search of every network and dimension, side by side."""
-    table = search_table(grid_files)
+    table = search_table(grid_files, space)
     write_table(
         table, stem, "Model search on dev: every network with the same budget", corpus_name,
         notes=["points x runs_per_point: grid points, each trained with that many seeds on train and scored on dev "
@@ -267,6 +286,9 @@ def write_search_table(*, grid_files: dict, stem, corpus_name: str) -> pd.DataFr
                "(dev_ccc ± dev_ccc_std over its seeds); dev_ccc_worst_point: the lowest point's mean.",
                "median_best_epoch: median over points of their runs' median best dev epoch; share_at_cap: share of "
                "the search's runs that reached the epoch cap less than `patience` epochs after their best; "
-               "train_seconds: training time of all points summed (one job per point)."],
+               "train_seconds: training time of all points summed (one job per point).",
+               "on_edge: chosen values at the smallest or largest of their searched values: the best of the grid, "
+               "whose optimum may lie outside it (not an optimised value). With two values per setting every "
+               "choice is on an edge."],
     )
     return table
