@@ -4,8 +4,9 @@ Trains the sweep's runs (vectorised) at the given lengths with patience 10 and a
 --max-epochs, once with `lr_per_length` (filter weights at lr / L, the pipeline's default) and once
 without it at --unscaled-lr for every weight, and prints per length and variant the runs' mean best
 dev CCC, their best epochs, the epochs trained and the seconds. Needs a finished run's features.
+By default every length of the config's sweep (sweep.filter_lengths) and the sweep's runs.
 Usage: python bench/sweep_lr_scaling.py [--results results] [--dimension arousal]
-       [--lengths 2 64 512] [--unscaled-lr 0.002] [--max-epochs 150] [--runs 10]
+       [--lengths 2 64 512 ...] [--unscaled-lr 0.002] [--max-epochs 150] [--runs 5]
 """
 
 import argparse
@@ -26,13 +27,15 @@ from longterm_emotion.settings import Optimiser, Protocol  # noqa: E402
 parser = argparse.ArgumentParser(description=__doc__)
 parser.add_argument("--results", default="results")
 parser.add_argument("--dimension", default="arousal")
-parser.add_argument("--lengths", type=int, nargs="*", default=[2, 64, 512])
+parser.add_argument("--lengths", type=int, nargs="*", default=None, help="default: sweep.filter_lengths")
 parser.add_argument("--unscaled-lr", type=float, default=0.002)
 parser.add_argument("--max-epochs", type=int, default=150)
 parser.add_argument("--patience", type=int, default=10)
-parser.add_argument("--runs", type=int, default=10)
+parser.add_argument("--runs", type=int, default=None, help="default: sweep.runs")
 args = parser.parse_args()
 sweep = yaml.safe_load((root / "config.yaml").read_text())["sweep"]
+args.lengths = args.lengths or sweep["filter_lengths"]
+args.runs = args.runs or sweep["runs"]
 training.make_deterministic(1)
 sets = common.load_sets(Path(args.results) / "features", args.dimension, torch.device("cpu"), ("train", "dev"))
 variants = [("lr / L", True, sweep["optim"]["lr"]), ("unscaled", False, args.unscaled_lr)]
