@@ -87,6 +87,7 @@ def test_descriptive_and_sweep_rows(tmp_path):
                                       claims.NOT_TESTED, claims.REPRODUCED]
     sweep = table.iloc[-1]
     assert sweep["p_value"] == pytest.approx(1 / 252) and "diminishing returns hold" in sweep["note"]
+    assert "smallest possible p 1/252" in sweep["note"]
     assert "no factor 128" in table.iloc[3]["note"]
 
 

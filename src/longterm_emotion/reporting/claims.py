@@ -22,6 +22,7 @@ says that dev chose epochs and settings).
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -153,7 +154,8 @@ def _sweep_rows(claim: dict, runs: pd.DataFrame, settings: dict) -> list[dict]:
         best = max(means, key=means.get)
         longer = [length for length in means if length > long]
         beyond = max(means[length] for length in longer) - means[long] if longer else np.nan
-        note = (f"dev (the sweep scores dev only), {len(x)} vs {len(y)} runs; best length {best} "
+        note = (f"dev (the sweep scores dev only), {len(x)} vs {len(y)} runs (smallest possible p "
+                f"1/{math.comb(len(x) + len(y), len(x))}); best length {best} "
                 f"(mean dev CCC {means[best]:.3f}); the best longer than {long} adds "
                 + (f"{beyond:+.3f}" if longer else "nothing (none swept)")
                 + f" ({'within' if longer and beyond < settings['margin'] else 'beyond'} the margin "
