@@ -71,16 +71,18 @@ def claims_lines(scorecard: pd.DataFrame) -> list[str]:
     lines = ["**Claims scorecard** (`results/tables/claims.md`; rules in the README's *Claims scorecard* "
              "section): each of the paper's claims tested one-sided in its stated direction, Holm's adjustment "
              "over the tested rows.", "",
-             "| claim | section | statement | dimension | partition | estimate [interval] | p (Holm) | power | verdict |",
-             "|---|---|---|---|---|---|---|---|---|"]
+             "| claim | section | statement | dimension | partition | statistic | estimate [interval] | p (Holm) | power "
+             "| verdict |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for _, row in scorecard.iterrows():
         p = "—" if pd.isna(row["p_holm"]) else f"{row['p_holm']:.3f}"
         power = "—" if pd.isna(row["power"]) else f"{row['power']:.2f}"
         dimension = "" if pd.isna(row["dimension"]) else row["dimension"]
         partition = "" if pd.isna(row["partition"]) else row["partition"]
         estimate = _interval(row["estimate"], row["low"], row["high"]) if not pd.isna(row["estimate"]) else "—"
+        statistic = "" if pd.isna(row["statistic"]) else row["statistic"]
         lines.append(f"| `{row['claim']}` | {row['section']} | {row['statement']} | {dimension} | {partition} "
-                     f"| {estimate} | {p} | {power} | **{row['verdict']}** |")
+                     f"| {statistic} | {estimate} | {p} | {power} | **{row['verdict']}** |")
     noted = scorecard.dropna(subset=["note"])
     noted = noted[noted["note"] != ""].drop_duplicates("note")
     return lines + [""] + [f"- `{row.claim}`: {row.note}" for row in noted.itertuples()] + [""]
@@ -102,7 +104,7 @@ def results_text(files: dict[str, str], dimensions, figures_link: str = "docs/fi
         "numbers are RECOLA's and appear only where labelled so. The figures in "
         f"`{figures_link}/` come from the same run.",
         "",
-    ] + claims_lines(pd.read_csv(files["claims"])) + [
+    ] + claims_lines(pd.read_csv(files["claims"], dtype={"section": str})) + [
         f"**Filter-length sweep (Figure 1):** mean dev CCC over {int(sweep['runs'].iloc[0])} runs and, in "
         f"brackets, the {level} t-interval of that mean (seed-to-seed variation only; every run is scored "
         "on the same dev recordings).",
