@@ -160,6 +160,11 @@ KINDS = [
          subs={"bench/search_cost.py": "bench/search_cost.py --results {tiny} --limit 1"}),
     Kind("training benchmark", r"python bench/training_epochs\.py", "command",
          subs={"bench/training_epochs.py": "bench/training_epochs.py --results {tiny}"}),
+    Kind("roofline benchmark", r"python bench/roofline\.py", "command",
+         subs={"bench/roofline.py": "bench/roofline.py --quick"}),
+    Kind("roofline on a GPU", r"python bench/roofline\.py --device cuda", "elsewhere",
+         "no GPU here: the same script runs on the CPU as the roofline benchmark (tests/test_roofline.py runs it "
+         "small); --device cuda only moves the tensors and synchronises the GPU around every timed interval"),
 ]
 
 
