@@ -69,6 +69,15 @@ def conditions(section: dict) -> list[Condition]:
     return found
 
 
+def prediction_column(network: str, dimension: str) -> str:
+    """Column of a condition's frames table holding a network's ensemble predictions of a dimension."""
+    return f"{network}_{dimension}"
+
+
+def gold_column(dimension: str) -> str:
+    return f"gold_{dimension}"
+
+
 def needs_talkers(condition: Condition) -> bool:
     return condition.kind == "noise" and condition.settings["noise"] == "babble"
 

@@ -20,19 +20,11 @@ from ..errors import InputDataError
 from ..serving.bundles import open_bundle
 from ..serving.predict import _features_key, ensemble_predictions, samples_features
 from . import degradations as deg
-from .conditions import Condition, apply, needs_talkers
+from .conditions import Condition, apply, gold_column, needs_talkers, prediction_column
 
 log = logging.getLogger(__name__)
 
 FULL_SCALE = 32768.0  # load_audio's 16-bit integer scale
-
-
-def prediction_column(network: str, dimension: str) -> str:
-    return f"{network}_{dimension}"
-
-
-def gold_column(dimension: str) -> str:
-    return f"gold_{dimension}"
 
 
 def run_condition(*, condition, recordings: dict, pool: dict, labels_csv, bundle_paths, dimensions, seed: int,

@@ -11,8 +11,7 @@ from ..analysis.bootstrap import Evidence
 from ..constants import METHOD_LABELS
 from ..errors import InputDataError
 from ..reporting.tables import write_table
-from .conditions import Condition
-from .experiment import gold_column, prediction_column
+from .conditions import Condition, gold_column, prediction_column
 
 # (A, B): "A degrades less than B", tested one-sided per condition (the paper: Down/Up's compressed signal
 # "removes noise components").
