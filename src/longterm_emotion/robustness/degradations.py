@@ -26,6 +26,7 @@ import numpy as np
 from scipy.signal import butter, oaconvolve, resample_poly, sosfilt
 
 NOISE_KINDS = ("white", "pink", "babble")
+CODEC_BLOCK = 16384  # samples per write to the Ogg/Vorbis encoder
 
 
 def rng_for(seed: int, *names: str) -> np.random.Generator:
@@ -132,8 +133,11 @@ def lossy_codec(x: np.ndarray, rate: int, compression_level: float = 1.0) -> np.
     import soundfile
 
     buffer = io.BytesIO()
-    soundfile.write(buffer, np.clip(np.asarray(x, dtype=np.float64), -1.0, 1.0).astype(np.float32), int(rate),
-                    format="OGG", subtype="VORBIS", compression_level=float(compression_level))
+    samples = np.clip(np.asarray(x, dtype=np.float64), -1.0, 1.0).astype(np.float32)
+    with soundfile.SoundFile(buffer, "w", int(rate), 1, subtype="VORBIS", format="OGG",
+                             compression_level=float(compression_level)) as handle:
+        for start in range(0, len(samples), CODEC_BLOCK):  # libsndfile's Vorbis encoder crashes on long writes
+            handle.write(samples[start:start + CODEC_BLOCK])
     buffer.seek(0)
     decoded, decoded_rate = soundfile.read(buffer, dtype="float64")
     if decoded_rate != rate:
