@@ -45,7 +45,7 @@ def run_condition(*, condition, recordings: dict, pool: dict, labels_csv, bundle
     rate = rates.pop()
     label_rate = bundles[0].info["label_rate"]
     labels = pd.read_csv(labels_csv)
-    parts = []
+    parts, cache = [], {}
     for name, rows in labels.groupby("recording", sort=False):
         if name not in recordings:
             continue
@@ -54,7 +54,10 @@ def run_condition(*, condition, recordings: dict, pool: dict, labels_csv, bundle
         talkers = None
         if needs_talkers(condition):
             picked = deg.babble_pool(name, pool, condition.settings["talkers"], rng)
-            talkers = [load_audio(pool[t], rate) / FULL_SCALE for t in picked]
+            for t in picked:  # each other recording read once per job (float32 halves the cache)
+                if t not in cache:
+                    cache[t] = (load_audio(pool[t], rate) / FULL_SCALE).astype("float32")
+            talkers = [cache[t] for t in picked]
             log.info("%s: babble of %s", name, ", ".join(picked))
         y = apply(condition, x, rate, rng, talkers)
         if condition.kind == "noise":
