@@ -52,6 +52,7 @@ include: "workflow/rules/evidence.smk"
 include: "workflow/rules/results.smk"
 include: "workflow/rules/results_doc.smk"
 include: "workflow/rules/models.smk"
+include: "workflow/rules/robustness.smk"
 
 
 rule all:

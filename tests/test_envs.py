@@ -24,7 +24,8 @@ IMPORT_NAMES = {"numpy": "numpy", "scipy": "scipy", "pandas": "pandas", "pyyaml"
 CONDA_TO_PYPI = {"matplotlib-base": "matplotlib"}
 # modules the functions a rule calls import lazily, by rule
 LAZY = {"sweep_results": ["reporting.plots", "reporting.tables"], "predict_audio_file": ["reporting.plots"],
-        "per_recording": ["reporting.plots"], "figure1_corpora": ["reporting.plots"]}
+        "per_recording": ["reporting.plots"], "figure1_corpora": ["reporting.plots"],
+        "robustness_report": ["reporting.plots"], "robustness_condition": ["robustness.degradations"]}
 
 
 def env_packages(env_file: Path) -> dict[str, str]:

@@ -150,6 +150,7 @@ def semantic_problems(config: dict, cwd=None) -> list[str]:
         + _synthetic_problems(config)
         + _grid_problems(config)
         + _claim_problems(config)
+        + _robustness_problems(config.get("robustness") or {})
     )
 
 
@@ -197,6 +198,18 @@ def _grid_problems(config: dict) -> list[str]:
 # The fields each kind of claim needs (claims.paper), beyond id, section, kind and statement.
 CLAIM_FIELDS = {"greater": ("a", "b"), "not_worse": ("a", "b"), "smoother": ("a", "b"), "sweep_gain": ("short", "long"),
                 "label_power": ("threshold",), "downsampling": ("factor", "threshold"), "faster": ("a", "b")}
+
+
+def _robustness_problems(section: dict) -> list[str]:
+    """The telephone band fits below the telephone rate's Nyquist frequency, low edge first."""
+    telephone = section.get("telephone") or {}
+    if "band_hz" not in telephone or "rate" not in telephone:
+        return []
+    (low, high), rate = telephone["band_hz"], telephone["rate"]
+    if not low < high < rate / 2:
+        return [f"config key robustness.telephone.band_hz: {[low, high]} must rise and stay below half of "
+                f"robustness.telephone.rate ({rate / 2:g} Hz)"]
+    return []
 
 
 def _claim_problems(config: dict) -> list[str]:

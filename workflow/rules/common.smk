@@ -10,6 +10,7 @@ from longterm_emotion.data.corpus import display_name
 from longterm_emotion.errors import InputDataError
 from longterm_emotion.experiments import grid as search_grid
 from longterm_emotion.reporting import results_doc
+from longterm_emotion.robustness import conditions as robustness_conditions
 
 NETWORKS = list(constants.NETWORKS)
 TABLE_METHODS = list(constants.TABLE_METHODS)
@@ -400,6 +401,63 @@ def results_doc_inputs(wildcards):
 def bootstrap_settings():
     """The evidence section without control_sweep: naming a control run must not rerun the tables."""
     return {k: v for k, v in config["evidence"].items() if k != "control_sweep"}
+
+
+# ---- robustness report (workflow/rules/robustness.smk) ----
+
+ROBUSTNESS = config["robustness"]
+ROBUSTNESS_CONDITIONS = {c.id: c for c in robustness_conditions.conditions(ROBUSTNESS)}
+
+
+def _test_labelled():
+    if "test" not in PARTITIONS:
+        return False
+    if SYNTHETIC:
+        return bool(config["synthetic"]["test_labels"])
+    sources = recording_sources("test")
+    return bool(sources) and all(s.labels is not None for s in sources)
+
+
+def robustness_partition():
+    """The partition the report degrades: robustness.partition, auto = test where labelled, else dev."""
+    wanted = ROBUSTNESS["partition"]
+    if wanted == "auto":
+        return "test" if _test_labelled() else "dev"
+    if wanted == "test" and not _test_labelled():
+        raise WorkflowError(
+            "config key robustness.partition: test has no labels in this corpus; use dev or auto"
+        )
+    return wanted
+
+
+def partition_audio(partition):
+    """{recording: audio file} of a partition."""
+    return {name: _audio_of(name) for name in egemaps_recordings(partition)}
+
+
+def robustness_labels(wildcards):
+    """Input: the label rows of the degraded partition (its rows and gold standard, as the pipeline aligned them)."""
+    return f"{FBANK_FEATURES}/{robustness_partition()}/labels.csv"
+
+
+def robustness_recordings(wildcards):
+    """Param: {recording: audio file} of the degraded partition."""
+    return partition_audio(robustness_partition())
+
+
+def babble_recordings(wildcards):
+    """Param: {recording: audio file} of every recording of the corpus (babble mixes others than the degraded one)."""
+    return {name: path for p in PARTITIONS for name, path in partition_audio(p).items()}
+
+
+def robustness_condition_settings(wildcards):
+    return ROBUSTNESS_CONDITIONS[wildcards.condition].as_dict()
+
+
+def robustness_condition_files():
+    return {
+        c: f"{RESULTS}/robustness/conditions/{c}.csv" for c in ROBUSTNESS_CONDITIONS
+    }
 
 
 # One audio file may back only one recording (by path and by content): no leakage between partitions.

@@ -288,3 +288,78 @@ def plot_sweep_corpora(summaries: dict, path, confidence: float = 0.95):
     _legend_below(fig, axes[0][0], ncol=2)
     _finish(fig, path)
     return fig
+
+
+NETWORK_COLORS = {"dilated": "tab:blue", "downup": "tab:orange", "blstm": "tab:green"}
+
+
+def _network_color(network: str, i: int) -> str:
+    return NETWORK_COLORS.get(network, f"C{i % 10}")
+
+
+def plot_robustness_snr(table: pd.DataFrame, path, corpus_name: str, partition: str, confidence: float = 0.95):
+    """Ensemble CCC against SNR: one panel per dimension (rows) and noise kind (columns), a line per network
+    with its interval over recordings as a band, the network's clean CCC as a dotted line.
+
+    ``table`` is ``robustness.report.ccc_table``'s. Returns the closed Figure.
+    """
+    noisy = table[table["kind"] == "noise"]
+    dimensions = list(pd.unique(table["dimension"]))
+    kinds = list(pd.unique(noisy["noise"])) or ["(no noise condition)"]
+    fig, axes = plt.subplots(len(dimensions), len(kinds), figsize=(3.6 * len(kinds) + 0.8, 3.0 * len(dimensions) + 1.2),
+                             sharex=True, sharey=True, layout="constrained", squeeze=False)
+    for r, dimension in enumerate(dimensions):
+        for k, kind in enumerate(kinds):
+            ax = axes[r][k]
+            ax.grid(True, which="major", alpha=0.3)
+            for i, network in enumerate(pd.unique(table["network_id"])):
+                rows = table[(table["dimension"] == dimension) & (table["network_id"] == network)]
+                label = rows["network"].iloc[0]
+                color = _network_color(network, i)
+                line = rows[(rows["kind"] == "noise") & (rows["noise"] == kind)].sort_values("snr_db")
+                if len(line):
+                    ax.plot(line["snr_db"], line["ccc"], "o-", color=color, label=f"{label}: noisy")
+                    ax.fill_between(line["snr_db"], line["low"], line["high"], color=color, alpha=0.15)
+                clean = rows[rows["kind"] == "clean"]
+                if len(clean):
+                    ax.axhline(clean["ccc"].iloc[0], color=color, linestyle=":", linewidth=1.2,
+                               label=f"{label}: clean")
+            ax.set_title(f"{dimension}, {kind} noise", fontsize="medium")
+            if r == len(dimensions) - 1:
+                ax.set_xlabel("SNR (dB, whole recording)")
+            if k == 0:
+                ax.set_ylabel("ensemble CCC (dimensionless)")
+    fig.suptitle(f"CCC against SNR on the {partition} recordings (bands: {confidence:.0%} interval over recordings)"
+                 f"\n{corpus_name}", fontsize="medium")
+    _legend_below(fig, axes[0][0], ncol=3)
+    _finish(fig, path)
+    return fig
+
+
+def plot_robustness_conditions(table: pd.DataFrame, path, corpus_name: str, partition: str,
+                               confidence: float = 0.95):
+    """Ensemble CCC per condition other than additive noise (clean first): one panel per dimension, a point per
+    network and condition with its interval over recordings as an error bar. Returns the closed Figure."""
+    rows_all = table[table["kind"] != "noise"]
+    dimensions = list(pd.unique(table["dimension"]))
+    conditions = list(pd.unique(rows_all["condition"]))
+    networks = list(pd.unique(table["network_id"]))
+    fig, axes = plt.subplots(len(dimensions), 1, figsize=(max(6.4, 0.9 * len(conditions) + 2.0), 3.2 * len(dimensions) + 1.4),
+                             sharex=True, layout="constrained", squeeze=False)
+    width = 0.8 / max(1, len(networks))
+    for ax, dimension in zip(axes[:, 0], dimensions):
+        ax.grid(True, axis="y", alpha=0.3)
+        for i, network in enumerate(networks):
+            rows = rows_all[(rows_all["dimension"] == dimension) & (rows_all["network_id"] == network)]
+            x = np.array([conditions.index(c) for c in rows["condition"]]) + (i - (len(networks) - 1) / 2) * width
+            err = np.vstack([rows["ccc"] - rows["low"], rows["high"] - rows["ccc"]])
+            ax.errorbar(x, rows["ccc"], yerr=np.where(np.isfinite(err), err, 0.0), fmt="o",
+                        color=_network_color(network, i), capsize=3, label=rows["network"].iloc[0] if len(rows) else network)
+        ax.set_ylabel(f"{dimension}: ensemble CCC\n(dimensionless)")
+        ax.set_xticks(range(len(conditions)), conditions, rotation=30, ha="right", fontsize="small")
+    axes[-1][0].set_xlabel("condition")
+    fig.suptitle(f"CCC per condition on the {partition} recordings (bars: {confidence:.0%} interval over "
+                 f"recordings)\n{corpus_name}", fontsize="medium")
+    _legend_below(fig, axes[0][0], ncol=len(networks))
+    _finish(fig, path)
+    return fig

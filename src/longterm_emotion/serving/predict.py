@@ -63,17 +63,31 @@ def stacked_features(path, cfg: dict, label_rate: float) -> np.ndarray:
     """The stacked features a bundle's network reads, computed for one audio file exactly as the pipeline computes
     them for its front end (`cfg` is the bundle's `features` section)."""
     frontend = cfg.get("frontend", "fbank")
+    rate = int(cfg["sample_rate"])
+    if frontend == "fbank":  # read block by block when no resampling is needed
+        return samples_features(audio_blocks(path, rate), cfg, label_rate, source=path)
+    if frontend == "egemaps":
+        return samples_features(load_audio(path, rate), cfg, label_rate, source=path)
+    raise InputDataError(path, f"the bundle's front end {frontend!r} is not known to this version of longterm-emotion")
+
+
+def samples_features(samples, cfg: dict, label_rate: float, rows: int | None = None, source=None) -> np.ndarray:
+    """stacked_features of audio already in memory: mono samples at cfg's sample rate on the 16-bit scale (what
+    data.audio.load_audio gives; fbank also takes consecutive blocks). `rows` defaults to the alignment rule's
+    count; the robustness report passes the gold standard's, as the pipeline's feature extraction does."""
+    frontend = cfg.get("frontend", "fbank")
     if frontend == "fbank":
-        samples = audio_blocks(path, int(cfg["sample_rate"]))  # read block by block when no resampling is needed
-        return features_for_audio(samples, cfg, source=path)[1]
+        return features_for_audio(samples, cfg, rows, source=source)[1]
     if frontend == "egemaps":
         from ..data import egemaps
 
-        samples = load_audio(path, int(cfg["sample_rate"]))
-        llds = egemaps.recording_llds(samples, int(cfg["sample_rate"]), path)
-        rows = num_label_frames(len(samples) / int(cfg["sample_rate"]), label_rate)
+        rate = int(cfg["sample_rate"])
+        llds = egemaps.recording_llds(samples, rate, source)
+        if rows is None:
+            rows = num_label_frames(len(samples) / rate, label_rate)
         return stack_frames(normalise(llds, float(cfg["std_floor"]))[0], int(cfg["stack"]), rows)
-    raise InputDataError(path, f"the bundle's front end {frontend!r} is not known to this version of longterm-emotion")
+    raise InputDataError(source or "<audio>", f"the bundle's front end {frontend!r} is not known to this version "
+                                             "of longterm-emotion")
 
 
 def predict_audio(path, bundles: dict[str, Bundle]) -> pd.DataFrame:
