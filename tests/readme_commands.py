@@ -112,6 +112,8 @@ KINDS = [
          r"--config results_dir=results-(?:slow-nolag|fast-lag)", "dry_run",
          "the sweep on a control corpus (as long as the default run's sweep): dry run; tests/test_control.py "
          "checks the control corpora's effect on context length and label spectrum"),
+    Kind("robustness", rf"{SM} --cores all robustness(?: --config results_dir=results-mycorpus)?", "dry_run",
+         "the target on the default run (minutes): dry run; tests/test_robustness.py runs it on the tiny run"),
     Kind("report", rf"{SM} --report results/report\.html", "snakemake"),
     Kind("lint", rf"{SM} --lint", "snakemake"),
     Kind("unlock", rf"{SM} --unlock", "snakemake"),
