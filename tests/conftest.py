@@ -214,3 +214,9 @@ def _manifest_copy(tiny: Path, root: Path) -> Path:
     manifest = root / "corpus.csv"
     manifest.write_text("\n".join(rows) + "\n")
     return manifest
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """The SLURM test first: it mostly waits on the scheduler, so on 2 pytest-xdist workers it overlaps the
+    CPU-bound tests instead of running alone at the end."""
+    items.sort(key=lambda item: not item.nodeid.startswith("tests/test_slurm.py::test_pipeline_on_slurm_cluster"))

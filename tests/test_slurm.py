@@ -13,6 +13,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -58,7 +59,10 @@ def _skip_reason():
 @pytest.mark.slow
 @pytest.mark.skipif(_skip_reason() is not None, reason=str(_skip_reason()))
 def test_pipeline_on_slurm_cluster(tmp_path):
-    env = dict(os.environ, PYTHON=sys.executable, SLURM_TEST_DIR=str(tmp_path / "slurm-test"))
+    # slurmstepd's socket lives under the test folder and Unix socket paths are limited to 108
+    # bytes: a short folder in /tmp, not pytest's (longer under pytest-xdist's workers)
+    short = Path(tempfile.mkdtemp(prefix="slurm-", dir="/tmp"))
+    env = dict(os.environ, PYTHON=sys.executable, SLURM_TEST_DIR=str(short / "t"))
     # Own process group: on a timeout the script and the daemons it started get
     # SIGTERM together, and the script's EXIT trap still stops the daemons.
     proc = subprocess.Popen(
