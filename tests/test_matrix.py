@@ -90,14 +90,20 @@ def check_user_outputs(results: Path, dimensions, test: str) -> None:
 # ---- AVEC 2016 layout: the real release's shape --------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def release_run(real_shape_corpus, tmp_path_factory):
+def run_all_shared(tmp_path_factory, name: str, setting: str) -> Path:
+    """`snakemake` (target all) on the tiny and matrix configs with one --config setting, once per test run."""
+
     def build(folder):
-        run_ok(results_dir=folder / "results", configfiles=(TINY, MATRIX), config=[f"data_dir={real_shape_corpus}"],
+        run_ok(results_dir=folder / "results", configfiles=(TINY, MATRIX), config=[setting],
                options=["--cores", "2"], timeout=1200)
         return folder / "results"
 
-    return shared(tmp_path_factory, "release", build)
+    return shared(tmp_path_factory, name, build)
+
+
+@pytest.fixture(scope="session")
+def release_run(real_shape_corpus, tmp_path_factory):
+    return run_all_shared(tmp_path_factory, "release", f"data_dir={real_shape_corpus}")
 
 
 def test_release_layout_runs_all(release_run):
@@ -140,12 +146,7 @@ def test_release_layout_predict(release_run, real_shape_corpus, tmp_path):
 
 @pytest.fixture(scope="session")
 def manifest_run(manifest_corpus, tmp_path_factory):
-    def build(folder):
-        run_ok(results_dir=folder / "results", configfiles=(TINY, MATRIX), config=[f"manifest={manifest_corpus}"],
-               options=["--cores", "2"], timeout=1200)
-        return folder / "results"
-
-    return shared(tmp_path_factory, "manifest_run", build)
+    return run_all_shared(tmp_path_factory, "manifest_run", f"manifest={manifest_corpus}")
 
 
 def test_manifest_runs_all_without_a_test_partition(manifest_run):
