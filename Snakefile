@@ -15,10 +15,12 @@ REPO = Path(workflow.current_basedir.get_path_or_uri(secret_free=True))
 SCHEMA = REPO / "workflow" / "schemas" / "config.schema.yaml"
 
 sys.path.insert(0, str(REPO / "src"))
+from longterm_emotion import plugins  # noqa: E402
 from longterm_emotion.config import (  # noqa: E402
     check,
     check_device,
     check_semantics,
+    complete_models,
     fill_missing,
 )
 
@@ -34,11 +36,15 @@ configfile: str(REPO / "config.yaml")
 # As a module (`config: ...` given), the configfile line above is skipped: settings the caller
 # leaves out come from this workflow's config.yaml, as they do for --configfile.
 fill_missing(config, yaml.safe_load((REPO / "config.yaml").read_text()))
+plugins.load(config.get("plugins"))  # networks and front ends of the user's, registered before the checks
 check(config, SCHEMA)
 validate(config, SCHEMA)  # fills in the defaults
 check_semantics(
     config
-)  # values the schema cannot relate: results_dir vs data_dir, FFT and filter sizes
+)  # values the schema cannot relate: registered networks, results_dir vs data_dir, FFT and filter sizes
+complete_models(
+    config
+)  # network settings left out take the network's registered defaults
 
 
 include: "workflow/rules/common.smk"
@@ -47,7 +53,8 @@ include: "workflow/rules/features.smk"
 include: "workflow/rules/label_study.smk"
 include: "workflow/rules/sweep.smk"
 include: "workflow/rules/train.smk"
-include: "workflow/rules/egemaps.smk"
+include: "workflow/rules/frontends.smk"
+include: "workflow/rules/avec.smk"
 include: "workflow/rules/evidence.smk"
 include: "workflow/rules/results.smk"
 include: "workflow/rules/results_doc.smk"

@@ -64,7 +64,9 @@ def test_every_search_value_is_checked_as_the_models_setting_is(network, group, 
 def test_model_settings_are_checked_per_model_and_dimension():
     config = default_config()
     config["models"]["downup"]["valence"]["net"]["widht"] = 64
-    assert problems(config, SCHEMA) == ["config key models.downup.valence.net: 'widht' was unexpected (unknown key)"]
+    assert problems(config, SCHEMA) == ["config key models.downup.valence.net: unknown setting(s) widht of downup "
+                                        "(its settings: width, n_down, factor, kernel_size, n_intermediate, up_kernel, "
+                                        "activation, dropout)"]
 
 
 @pytest.mark.parametrize(

@@ -6,14 +6,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from longterm_emotion import constants
+from longterm_emotion import constants, methods
 from longterm_emotion.data import corpus, egemaps, synthetic
 from longterm_emotion.experiments import avec_baseline as avec
+from longterm_emotion.frontends import pipeline
 from longterm_emotion.metrics import ccc
 from longterm_emotion.reporting import results_tables
 
 RATE = 25.0
 STACK = 4
+FEATURES_CFG = {"sample_rate": 16000, "std_floor": 1e-6}
 SMALL_GRID = {
     "window_s": [1.0, 3.0],
     "delay_s": [0.0, 1.0, 2.0],
@@ -46,11 +48,12 @@ def test_partition_rows_equal_the_label_rows(small_corpus, tmp_path):
     files = {}
     for recording in recordings:
         files[recording] = tmp_path / "recordings" / f"{recording}.ark"
-        egemaps.extract_recording(audio=corpus.audio_path(small_corpus["corpus"], recording), sample_rate=16000,
-                                  out_path=files[recording])
+        pipeline.extract_recording(frontend="egemaps", features_cfg=FEATURES_CFG,
+                                   audio=corpus.audio_path(small_corpus["corpus"], recording), out_path=files[recording])
     out = tmp_path / partition
-    egemaps.gather_partition({r: str(p) for r, p in files.items()}, labels_csv, {"stack": STACK, "std_floor": 1e-6}, out)
-    lld, stacked = kaldiio.load_scp(str(out / "lld.scp")), kaldiio.load_scp(str(out / "stacked.scp"))
+    pipeline.gather_partition(frontend="egemaps", frame_files={r: str(p) for r, p in files.items()}, labels_csv=labels_csv,
+                              features_cfg=FEATURES_CFG, label_rate=RATE, out_dir=out)
+    lld, stacked = kaldiio.load_scp(str(out / "frames.scp")), kaldiio.load_scp(str(out / "stacked.scp"))
     fbank = kaldiio.load_scp(str(small_corpus["features"] / partition / "stacked.scp"))
     rows = constants.num_label_frames(small_corpus["cfg"]["duration_s"], RATE)
     pd.testing.assert_frame_equal(pd.read_csv(out / "labels.csv"), labels)
@@ -64,7 +67,7 @@ def test_partition_rows_equal_the_label_rows(small_corpus, tmp_path):
         expected = normalised[np.minimum(np.arange(STACK * t, STACK * t + STACK), len(raw) - 1)].ravel()
         np.testing.assert_allclose(stacked[recording][t], expected, rtol=1e-4, atol=1e-4)
         np.testing.assert_allclose(stacked[recording][5], normalised[20:24].ravel(), rtol=1e-4, atol=1e-4)
-    items = egemaps.load_llds(out, ["arousal"], STACK)
+    items = pipeline.load_frames(out, ["arousal"], STACK)
     assert [i["rows"] for i in items] == [rows] * len(recordings)
     assert items[0]["frames"].shape == (rows * STACK, 25)
     np.testing.assert_allclose(items[0]["labels"]["arousal"], labels[labels["recording"] == recordings[0]]["arousal"])
@@ -73,7 +76,8 @@ def test_partition_rows_equal_the_label_rows(small_corpus, tmp_path):
 def test_gather_names_the_labels_file_when_a_recording_has_no_descriptors(small_corpus, tmp_path):
     labels_csv = small_corpus["features"] / "dev" / "labels.csv"
     with pytest.raises(Exception, match=str(labels_csv)):
-        egemaps.gather_partition({}, labels_csv, {"stack": STACK, "std_floor": 1e-6}, tmp_path)
+        pipeline.gather_partition(frontend="egemaps", frame_files={}, labels_csv=labels_csv, features_cfg=FEATURES_CFG,
+                                  label_rate=RATE, out_dir=tmp_path)
 
 
 # --- functionals, delay, post-processing ------------------------------------------------------
@@ -135,7 +139,7 @@ def write_llds(root, seed=0, delay_rows=25, test_labels="true"):
         folder = root / partition
         folder.mkdir(parents=True, exist_ok=True)
         tables = []
-        with kaldiio.WriteHelper(f"ark,scp:{folder / 'lld.ark'},{folder / 'lld.scp'}") as writer:
+        with kaldiio.WriteHelper(f"ark,scp:{folder / 'frames.ark'},{folder / 'frames.scp'}") as writer:
             for n in range(1, 3 if partition != "train" else 4):
                 rows = 600
                 drive = np.convolve(rng.standard_normal(rows + 200), np.ones(40) / 40, mode="same")[100:100 + rows]
@@ -171,7 +175,7 @@ def test_baseline_finds_the_delay_and_writes_the_methods_format(tmp_path):
     note = (tmp_path / "out" / "note.txt").read_text()
     assert "window" in note and "delay 1 s" in note
     table = results_tables.results_table({"avec_baseline": tmp_path / "out" / "scores.csv"})
-    assert table["method"].iloc[0] == constants.METHOD_LABELS["avec_baseline"] and table["note"].iloc[0] == note.strip()
+    assert table["method"].iloc[0] == methods.label("avec_baseline") and table["note"].iloc[0] == note.strip()
 
 
 def test_test_labels_are_never_read_for_any_choice(tmp_path):

@@ -17,7 +17,7 @@ from longterm_emotion.experiments import common, final, outputs
 from longterm_emotion.data import features
 from longterm_emotion.analysis.bootstrap import Evidence
 from longterm_emotion.analysis.smoothness import smoothness
-from longterm_emotion.constants import METHOD_LABELS
+from longterm_emotion.methods import label
 from longterm_emotion.reporting import paper, results_tables
 from longterm_emotion.nets import training
 from longterm_emotion.metrics import ccc, rmse
@@ -220,7 +220,7 @@ def test_results_tables_keep_our_corpus_and_the_paper_apart(tmp_path, dimension)
     }
     scores = {m: d / "scores.csv" for m, d in dirs.items()}
     ours = results_tables.results_table(scores)
-    assert list(ours["method"]) == [METHOD_LABELS["linear_context"], METHOD_LABELS["dilated"]]
+    assert list(ours["method"]) == [label("linear_context"), label("dilated")]
     assert list(ours["runs"]) == [2, 2]
     assert ours.loc[1, "dev_ccc"] == pytest.approx(0.918)
     assert ours.loc[1, "dev_ccc_std"] == pytest.approx(0.007)

@@ -176,7 +176,7 @@ def egemaps_run(tiny, tmp_path_factory):
         overlay.write_text(yaml.safe_dump({"features": {"frontend": "egemaps"}}))
         result = run_ok("models", results_dir=results, configfiles=(TINY, MATRIX, overlay), options=["--cores", "2"],
                         timeout=1200)
-        assert "rule extract_features" not in result.output and "rule egemaps_recording" not in result.output
+        assert "rule extract_features" not in result.output and "rule frontend_recording" not in result.output
         return results
 
     return shared(tmp_path_factory, "egemaps", build)

@@ -5,10 +5,10 @@ import pytest
 import torch
 import torch.nn.functional as F
 
+from longterm_emotion.nets.dilated import DilatedConvNet
+from longterm_emotion.nets.downup import DownUpConvNet
+from longterm_emotion.nets.single_filter import SingleFilterNet
 from longterm_emotion.nets import (
-    DilatedConvNet,
-    DownUpConvNet,
-    SingleFilterNet,
     build_model,
     ccc_loss,
     make_activation,

@@ -29,7 +29,6 @@ from scipy.signal import resample_poly
 from snakemake_runner import REPO, TINY, run_ok, snakemake
 
 from longterm_emotion import __version__, cli
-from longterm_emotion.constants import NETWORKS
 from longterm_emotion.data import corpus
 from longterm_emotion.data.audio import load_audio
 from longterm_emotion.data.features import features_for_audio
@@ -43,6 +42,7 @@ pytestmark = pytest.mark.slow  # every test here needs the session's tiny workfl
 DIMENSIONS = ["arousal", "valence"]
 COLUMNS = ["time", "arousal", "valence", "arousal_std", "valence_std"]
 FEATURES_CFG = yaml.safe_load((REPO / "config.yaml").read_text())["features"]
+NETWORKS = yaml.safe_load((REPO / "config.yaml").read_text())["networks"]
 TINY_CFG = yaml.safe_load(TINY.read_text())
 
 

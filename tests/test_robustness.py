@@ -53,7 +53,7 @@ def test_report_tables_on_made_up_predictions(tmp_path):
         files[c.id] = tmp_path / f"{c.id}.csv"
         frames[c.id].to_csv(files[c.id], index=False)
     evidence = Evidence(resamples=200, seed=0, confidence=0.95)
-    table = report.write_report(condition_files=files, conditions=[c.as_dict() for c in conditions], networks=NETWORKS,
+    table = report.write_report(condition_files=files, conditions=[c.as_dict() for c in conditions], networks=NETWORKS, comparisons=[("downup", "dilated")],
                                 dimensions=DIMENSIONS, evidence=evidence, partition="test", corpus_name="made-up corpus",
                                 table_stem=tmp_path / "tables" / "robustness",
                                 tests_stem=tmp_path / "tables" / "robustness_comparisons",

@@ -13,7 +13,7 @@ import torch
 import yaml
 
 from longterm_emotion.config import ConfigError, check, load_files, semantic_problems
-from longterm_emotion.constants import DIMENSIONS, NETWORKS
+from longterm_emotion.constants import DIMENSIONS
 from longterm_emotion.experiments import grid, search
 from longterm_emotion.nets import build_model
 from longterm_emotion.nets.training import TrainResult
@@ -23,6 +23,7 @@ from snakemake_runner import dry_run_jobs, run_ok
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = ROOT / "workflow" / "schemas" / "config.schema.yaml"
+NETWORKS = yaml.safe_load((ROOT / "config.yaml").read_text())["networks"]
 SMALL_DILATED = {"net": {"width": 8, "depth": 3, "kernel_size": 3, "activation": "tanh", "dropout": 0.0},
                  "optim": {"lr": 0.003, "l2": 0.0}}
 

@@ -26,8 +26,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from longterm_emotion import constants
+from longterm_emotion import constants, methods
 from snakemake_runner import REPO, TINY, TINY_CFG, Result, dry_run_jobs, run_ok, snakemake
+CONFIG = yaml.safe_load((REPO / "config.yaml").read_text())
 DIMENSIONS = ["arousal", "valence"]
 PARTITIONS = ["train", "dev", "test"]
 LABEL_RATE = 25.0
@@ -38,7 +39,7 @@ ALL_RULES = [
     "synthetic_corpus", "extract_features", "label_study_tables", "sweep_length", "sweep_results", "tune_point",
     "tune", "search_table", "train_model", "best_filter", "linear_baseline", "training_time", "paper_table", "timing_table", "figure5",
     "model_bundle",
-    "egemaps_recording", "egemaps_partition", "avec_baseline",
+    "frontend_recording", "frontend_partition", "avec_baseline",
 ]
 # Rules that run only when asked for (target predict with --config predict_audio=DIR), never in the default DAG.
 ON_DEMAND_RULES = {"predict_audio_file", "robustness_condition", "robustness_report"}
@@ -76,13 +77,13 @@ def test_full_run_writes_every_artefact(tiny):
     assert (timing["epochs_timed"] == TINY_CFG["timing"]["epochs"]).all() and (timing["warmup_epochs"] == 1).all()
     for dimension in DIMENSIONS:  # convergence of every row trained by epochs; none for the fitted baselines
         table = pd.read_csv(tiny / "tables" / f"{dimension}.csv").set_index("method")
-        networks = [constants.METHOD_LABELS[m] for m in ("dilated", "downup", "blstm")]
+        networks = [methods.label(m) for m in ("dilated", "downup", "blstm")]
         assert table.loc[networks, "median_best_epoch"].between(1, TINY_CFG["train"]["protocol"]["max_epochs"]).all()
-        best_filter = constants.METHOD_LABELS["best_filter"]  # trained with the sweep's protocol
+        best_filter = methods.label("best_filter")  # trained with the sweep's protocol
         assert 1 <= table.loc[best_filter, "median_best_epoch"] <= TINY_CFG["sweep"]["protocol"]["max_epochs"]
         trained = [*networks, best_filter]
         assert table.loc[trained, "share_at_cap"].between(0, 1).all()
-        fitted = [constants.METHOD_LABELS[m] for m in ("linear_context", "avec_baseline")]
+        fitted = [methods.label(m) for m in ("linear_context", "avec_baseline")]
         assert table.loc[fitted, ["median_best_epoch", "share_at_cap"]].isna().all().all()
         assert "| median best epoch | runs at cap |" in (tiny / "tables" / f"{dimension}.md").read_text()
     sweep = pd.read_csv(tiny / "sweep" / "sweep.csv")
@@ -92,7 +93,7 @@ def test_full_run_writes_every_artefact(tiny):
     assert len(search) == 6 and (search["points"] == TINY_CFG["grid"]["points"]).all()
     comparisons = pd.read_csv(tiny / "tables" / "comparisons.csv")
     # every comparison of the paper, per dimension, on dev (2 recordings: an interval) and test (1: none)
-    assert len(comparisons) == len(constants.COMPARISONS) * len(DIMENSIONS) * 2
+    assert len(comparisons) == len(methods.comparisons(CONFIG["networks"], CONFIG["comparisons"])) * len(DIMENSIONS) * 2
     dev = comparisons[comparisons["partition"] == "dev"]
     assert (dev["low"] <= dev["difference"] + 1e-12).all() and (dev["difference"] <= dev["high"] + 1e-12).all()
     assert comparisons.loc[comparisons["partition"] == "test", "p_value"].isna().all()

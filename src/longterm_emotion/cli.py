@@ -13,7 +13,7 @@ import logging
 import sys
 
 from . import __version__
-from .constants import DIMENSIONS, NETWORKS
+from .constants import DIMENSIONS
 from .errors import InputDataError
 from .files import WriteError
 
@@ -49,8 +49,9 @@ def parser() -> argparse.ArgumentParser:
     predict.add_argument("--models", required=True, metavar="DIR",
                          help="a results folder (its models/*.pt) or a folder of model bundles")
     predict.add_argument("--out", required=True, metavar="OUT", help="output folder (created)")
-    predict.add_argument("--model", choices=NETWORKS, default=None,
-                         help="network to use (default: the best by dev CCC, per dimension)")
+    predict.add_argument("--model", default=None, metavar="NETWORK",
+                         help="network to use, by its name in the bundles (e.g. dilated, downup, blstm; default: "
+                              "the best by dev CCC, per dimension)")
     predict.add_argument("--dimensions", type=dimension_list, default=DIMENSIONS, metavar="DIM[,DIM]",
                          help=f"dimensions to predict, comma-separated (default: {','.join(DIMENSIONS)})")
     predict.add_argument("--threads", type=positive_int, default=None, metavar="N",

@@ -20,8 +20,6 @@ MOVED_KEYS = {
     ("train", "shuffle_seed"): "train.protocol.shuffle_seed",
 }
 OPTIMISER_KEYS = ("lr", "l2")
-NETWORK_KEYS = ("width", "depth", "kernel_size", "dilation_base", "activation", "dropout", "n_down", "factor",
-                "n_intermediate", "up_kernel", "hidden", "layers")
 
 
 class ConfigError(ValueError):
@@ -37,9 +35,12 @@ def moved_keys(config: dict) -> list[str]:
             section = section.get(part) if isinstance(section, dict) else None
         if isinstance(section, dict) and path[-1] in section:
             lines.append(f"config key {'.'.join(path)}: moved; set it as {new_place}")
+    from .nets import NETWORKS
+
+    network_keys = {key for entry in NETWORKS.values() for key in entry.field_names()}
     for network, by_dimension in (config.get("models") or {}).items():
         for dimension, settings in (by_dimension or {}).items() if isinstance(by_dimension, dict) else ():
-            flat = sorted(set(settings) & {*OPTIMISER_KEYS, *NETWORK_KEYS}) if isinstance(settings, dict) else []
+            flat = sorted(set(settings) & {*OPTIMISER_KEYS, *network_keys}) if isinstance(settings, dict) else []
             for key in flat:
                 group = "optim" if key in OPTIMISER_KEYS else "net"
                 lines.append(f"config key models.{network}.{dimension}.{key}: moved; set it as "
@@ -60,25 +61,21 @@ def problems(config: dict, schema_path) -> list[str]:
             lines.append(f"config key {key}: {error.message.split('(')[-1].rstrip(')')} (unknown key)")
         else:
             lines.append(f"config key {key}: {error.message}")
-    return lines + grid_value_problems(config, schema)
+    if lines:
+        return lines
+    return optim_grid_problems(config, schema) + network_problems(config) + frontend_problems(config)
 
 
-def grid_value_problems(config: dict, schema: dict) -> list[str]:
-    """Every value of every search space checked exactly as the same setting of `models` is (type and range)."""
+def optim_grid_problems(config: dict, schema: dict) -> list[str]:
+    """Every searched optimiser value checked exactly as models.<network>.<dimension>.optim is."""
     lines = []
-    defs = schema.get("$defs", {})
+    properties = schema["$defs"]["optim"]["properties"]
     for network, space in sorted((config.get("grid", {}).get("space") or {}).items()):
-        for group, definition in (("net", defs.get(f"{network}_net", {})), ("optim", defs.get("optim", {}))):
-            properties = definition.get("properties", {})
-            for key, values in sorted((space.get(group) or {}).items()):
-                if key not in properties or not isinstance(values, list):
-                    continue  # an unknown key or a non-list: the schema's own message
-                subschema = {"$defs": defs, **properties[key]}
-                validator = jsonschema.validators.validator_for(schema)(subschema)
-                for index, value in enumerate(values):
-                    for error in validator.iter_errors(value):
-                        lines.append(f"config key grid.space.{network}.{group}.{key}[{index}]: {error.message} "
-                                     f"(as models.{network}.<dimension>.{group}.{key})")
+        for key, values in sorted((space.get("optim") or {}).items()):
+            validator = _validator(properties[key])
+            lines += [f"config key grid.space.{network}.optim.{key}[{index}]: {error.message} "
+                      f"(as models.{network}.<dimension>.optim.{key})"
+                      for index, value in enumerate(values) for error in validator.iter_errors(value)]
     return lines
 
 
@@ -148,6 +145,7 @@ def semantic_problems(config: dict, cwd=None) -> list[str]:
         + _sweep_problems(config)
         + _feature_problems(config["features"])
         + _synthetic_problems(config)
+
         + _grid_problems(config)
         + _claim_problems(config)
         + _robustness_problems(config.get("robustness") or {})
@@ -187,12 +185,105 @@ def _grid_problems(config: dict) -> list[str]:
     """Every network must have at least grid.points combinations: the same search budget for all."""
     from .experiments.grid import grid_size
 
-    points = config["grid"]["points"]
+    points, spaces = config["grid"]["points"], config["grid"]["space"]
     return [
-        f"config key grid.space.{network}: {grid_size(space)} combinations, fewer than grid.points ({points}); "
-        "every network is searched with the same number of points"
-        for network, space in sorted(config["grid"]["space"].items()) if grid_size(space) < points
+        f"config key grid.space.{network}: {grid_size(spaces.get(network, {}))} combinations, fewer than grid.points "
+        f"({points}); every network is searched with the same number of points"
+        for network in config["networks"] if grid_size(spaces.get(network, {})) < points
     ]
+
+
+def _validator(schema: dict):
+    return jsonschema.validators.validator_for(schema)(schema)
+
+
+def network_problems(config: dict) -> list[str]:
+    """The networks against the network registry (plugins loaded): every name registered, every setting of
+    `models` and every searched value of `grid.space` a valid value of the network's settings."""
+    from .nets import NETWORKS
+
+    lines = []
+    known = ", ".join(sorted(NETWORKS))
+    hint = "a network of your own registers from a module in the config's plugins list"
+    config = {"comparisons": [], "figure5": {}, "robustness": {}, "models": {}, "grid": {}, **config}
+    for i, name in enumerate(config["networks"]):
+        if name not in NETWORKS:
+            lines.append(f"config key networks[{i}]: {name!r} is not a registered network ({known}); {hint}")
+    for i, pair in enumerate(config["comparisons"]):
+        lines += [f"config key comparisons[{i}]: {name!r} is not a registered network ({known})"
+                  for name in pair if name not in NETWORKS]
+    lines += [f"config key figure5.networks: {name!r} is not in networks ({', '.join(config['networks'])})"
+              for name in config["figure5"].get("networks", []) if name not in config["networks"]]
+    for i, pair in enumerate(config["robustness"].get("comparisons", [])):
+        lines += [f"config key robustness.comparisons[{i}]: {name!r} is not in networks ({', '.join(config['networks'])})"
+                  for name in pair if name not in config["networks"]]
+    for name in config["networks"]:
+        if name not in NETWORKS:
+            continue
+        entry = NETWORKS[name]
+        schema = entry.schema()
+        by_dimension = config["models"].get(name) or {}
+        for dimension in config["dimensions"]:
+            where = f"config key models.{name}.{dimension}"
+            if dimension not in by_dimension:
+                lines.append(f"{where}: missing; give at least its optim (lr, l2); net settings left out take "
+                             f"{name}'s defaults")
+                continue
+            net = by_dimension[dimension].get("net", {})
+            for error in sorted(_validator(schema).iter_errors(net), key=lambda e: list(map(str, e.absolute_path))):
+                key = ".".join(map(str, error.absolute_path))
+                if error.validator == "additionalProperties":
+                    extra = sorted(set(net) - set(entry.field_names()))
+                    lines.append(f"{where}.net: unknown setting(s) {', '.join(extra)} of {name} "
+                                 f"(its settings: {', '.join(entry.field_names())})")
+                else:
+                    lines.append(f"{where}.net{'.' + key if key else ''}: {error.message}")
+        space = (config["grid"].get("space") or {}).get(name, {})
+        for key, values in sorted((space.get("net") or {}).items()):
+            if key not in schema["properties"]:
+                lines.append(f"config key grid.space.{name}.net.{key}: not a setting of {name} "
+                             f"(its settings: {', '.join(entry.field_names())})")
+                continue
+            validator = _validator(schema["properties"][key])
+            for index, value in enumerate(values):
+                lines += [f"config key grid.space.{name}.net.{key}[{index}]: {error.message} "
+                          f"(as models.{name}.<dimension>.net.{key})" for error in validator.iter_errors(value)]
+    return lines
+
+
+def frontend_problems(config: dict) -> list[str]:
+    """The front end against the front-end registry (plugins loaded): registered, its options valid, its frame
+    shift dividing the label period; every options sub-section features.<name> names a registered front end."""
+    from . import constants
+    from .frontends import FRONTENDS
+    from .frontends.registry import stack_problem
+
+    features = config["features"]
+    known = ", ".join(sorted(FRONTENDS))
+    lines = [f"config key features.{key}: not a registered front end ({known}), so not an options section"
+             for key, value in features.items() if isinstance(value, dict) and key not in FRONTENDS]
+    name = features["frontend"]
+    if name not in FRONTENDS:
+        return lines + [f"config key features.frontend: {name!r} is not a registered front end ({known}); a front end "
+                        "of your own registers from a module in the config's plugins list"]
+    front = FRONTENDS[name]
+    try:
+        options = front.options_of(features)
+    except (TypeError, ValueError) as exc:
+        return lines + [f"config key features.{name}: {exc}"]
+    problem = stack_problem(front, options, constants.label_rate(features["stack"], features["frame_shift_ms"]))
+    return lines + ([f"config key features.frontend: {name}: {problem}"] if problem else [])
+
+
+def complete_models(config: dict) -> dict:
+    """Fill, in place, every network's settings left out of models.<network>.<dimension>.net with the
+    network's registered defaults (run after the checks). Returns `config`."""
+    from .nets import NETWORKS
+
+    for name in config["networks"]:
+        for dimension, settings in config["models"].get(name, {}).items():
+            settings["net"] = {**NETWORKS[name].defaults(), **(settings.get("net") or {})}
+    return config
 
 
 # The fields each kind of claim needs (claims.paper), beyond id, section, kind and statement.
@@ -214,8 +305,11 @@ def _robustness_problems(section: dict) -> list[str]:
 
 def _claim_problems(config: dict) -> list[str]:
     """Each claim names known methods and has the fields of its kind; ids are unique."""
-    from .constants import NETWORKS, TABLE_METHODS
+    from .methods import REFERENCES
+    from .nets import NETWORKS
 
+    networks = sorted(NETWORKS)  # a claim on a network this run leaves out is reported as not run
+    methods = [*REFERENCES, *networks]
     lines, seen = [], set()
     for i, claim in enumerate(config["claims"].get("paper", [])):
         where = f"config key claims.paper[{i}] ({claim['id']})"
@@ -227,7 +321,7 @@ def _claim_problems(config: dict) -> list[str]:
             lines.append(f"{where}: kind {claim['kind']} needs {', '.join(missing)}")
             continue
         if claim["kind"] in ("greater", "not_worse", "smoother", "faster"):
-            known = NETWORKS if claim["kind"] == "faster" else TABLE_METHODS
+            known = networks if claim["kind"] == "faster" else methods
             a = claim["a"] if isinstance(claim["a"], list) else [claim["a"]]
             if claim["kind"] != "faster" and isinstance(claim["a"], list):
                 lines.append(f"{where}: a is one method for kind {claim['kind']}")

@@ -7,35 +7,6 @@ import math
 PARTITIONS = ("train", "dev", "test")
 DIMENSIONS = ("arousal", "valence")
 
-# The paper's networks (each tuned on dev and trained with several seeds).
-NETWORKS = ("dilated", "downup", "blstm")
-# Rows of Tables 1 and 2 computed by the pipeline, references first, with their printed names.
-METHOD_LABELS = {
-    "linear_context": "Linear regression, stacked context frames",
-    "best_filter": "Single best filter (sweep)",
-    "avec_baseline": "AVEC 2016 baseline (eGeMAPS + SVR), computed",
-    "blstm": "BLSTM",
-    "dilated": "Dilated",
-    "downup": "Down/Up",
-}
-TABLE_METHODS = tuple(METHOD_LABELS)
-# Folder (below results_dir) of each front end's stacked features.
-FRONTEND_FOLDERS = {"fbank": "features", "egemaps": "egemaps"}
-# The comparisons the paper makes (method A, method B: the table gives CCC(A) - CCC(B) on the same recordings).
-COMPARISONS = (
-    ("dilated", "blstm"),
-    ("downup", "blstm"),
-    ("downup", "dilated"),
-    ("dilated", "best_filter"),
-    ("downup", "best_filter"),
-    ("blstm", "best_filter"),
-    ("dilated", "avec_baseline"),
-    ("downup", "avec_baseline"),
-    ("blstm", "avec_baseline"),
-)
-# The two networks whose predictions Figure 5 shows.
-FIGURE5_NETWORKS = ("dilated", "downup")
-
 # Column prefix of one run's predictions in predictions.csv (e.g. seed_0).
 RUN_PREFIX = "seed_"
 # Grid-search seeds start this far above the first final seed, so no search run repeats a final run.

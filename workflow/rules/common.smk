@@ -4,6 +4,10 @@ from pathlib import Path
 from snakemake.exceptions import WorkflowError
 
 from longterm_emotion import constants
+from longterm_emotion import frontends
+from longterm_emotion import methods
+from longterm_emotion import plugins
+from longterm_emotion.nets import registry as networks
 from longterm_emotion.data import digests
 from longterm_emotion.data import index as corpus_index
 from longterm_emotion.data.corpus import display_name
@@ -12,14 +16,18 @@ from longterm_emotion.experiments import grid as search_grid
 from longterm_emotion.reporting import results_doc
 from longterm_emotion.robustness import conditions as robustness_conditions
 
-NETWORKS = list(constants.NETWORKS)
-TABLE_METHODS = list(constants.TABLE_METHODS)
+NETWORKS = list(config["networks"])
+TABLE_METHODS = methods.table_methods(NETWORKS)
+COMPARISONS = methods.comparisons(NETWORKS, config["comparisons"])
+# Plugin modules as absolute paths: jobs and bundles import them wherever they run.
+PLUGINS = plugins.resolved(config["plugins"])
 DIMENSIONS = config["dimensions"]
 RESULTS = config["results_dir"]
 # Fbank features (and the aligned labels.csv) always live in features/; the networks read the
-# stacked features of the configured front end: fbank (the paper's) or eGeMAPS descriptors.
+# stacked features of the configured front end (features.frontend): fbank's, or results/<front end>/.
+FRONTEND = config["features"]["frontend"]
 FBANK_FEATURES = f"{RESULTS}/features"
-FEATURES = f"{RESULTS}/{constants.FRONTEND_FOLDERS[config['features']['frontend']]}"
+FEATURES = FBANK_FEATURES if FRONTEND == "fbank" else f"{RESULTS}/{FRONTEND}"
 MANIFEST = config["manifest"]
 SYNTHETIC = config["data_dir"] is None and MANIFEST is None
 CORPUS = f"{RESULTS}/corpus" if SYNTHETIC else config["data_dir"]
@@ -61,6 +69,8 @@ wildcard_constraints:
     partition="|".join(PARTITIONS),
     dimension="|".join(DIMENSIONS),
     network="|".join(NETWORKS),
+    frontend="|".join(name for name in frontends.FRONTENDS if name != "fbank"),
+    recording=r"[^/]+",
     length=r"\d+",
     point=r"\d+",
     stem=r"[^/]+",
@@ -175,7 +185,7 @@ def figure5_predictions():
     """predictions.csv of the networks Figure 5 shows, keyed '<network>/<dimension>'."""
     return {
         f"{network}/{dimension}": f"{RESULTS}/train/{network}/{dimension}/predictions.csv"
-        for network in constants.FIGURE5_NETWORKS
+        for network in config["figure5"]["networks"]
         for dimension in DIMENSIONS
     }
 
@@ -312,7 +322,7 @@ def recording_digest(wildcards):
     return corpus_digests().get(str(Path(_audio_of(wildcards.recording)).resolve()), "")
 
 
-def egemaps_recordings(partition):
+def recording_names(partition):
     """Recording ids of a partition, known before any job runs (the synthetic corpus names them from its config)."""
     if SYNTHETIC:
         count = config["synthetic"]["recordings"][partition]
@@ -337,12 +347,41 @@ def recording_audio_file(wildcards):
     return _audio_of(wildcards.recording)
 
 
-def egemaps_llds(wildcards):
-    """The per-recording descriptor archives of a partition."""
+def frontend_recordings(wildcards):
+    """The per-recording frame archives of a front end and partition."""
     return [
-        f"{RESULTS}/egemaps/recordings/{recording}.ark"
-        for recording in egemaps_recordings(wildcards.partition)
+        f"{RESULTS}/{wildcards.frontend}/recordings/{recording}.ark"
+        for recording in recording_names(wildcards.partition)
     ]
+
+
+def frontend_settings(wildcards):
+    """Param of a front end's jobs: the features keys it reads (sample_rate, std_floor, its own options), so that
+    changing another front end's options reruns none of its jobs."""
+    section = config["features"]
+    own = {wildcards.frontend: section.get(wildcards.frontend) or {}}
+    return {
+        "sample_rate": section["sample_rate"],
+        "std_floor": section["std_floor"],
+        **own,
+    }
+
+
+def frontend_plugins(wildcards):
+    """Param of a front end's jobs: the plugin modules when the front end is registered by one."""
+    source = type(frontends.entry(wildcards.frontend)).__module__
+    return [] if source.startswith("longterm_emotion.") else PLUGINS
+
+
+def frontend_memory(wildcards):
+    """MB a recording's extraction may take: the front end's `memory_mb` (large models), else 2000."""
+    return getattr(frontends.entry(wildcards.frontend), "memory_mb", 2000)
+
+
+def frontend_stack(name):
+    """Frames per label row of front end `name` (its frame shift against the label period)."""
+    front = frontends.entry(name)
+    return front.stack(front.options_of(config["features"]), LABEL_RATE)
 
 
 def fbank_settings():
@@ -350,9 +389,38 @@ def fbank_settings():
     return {k: v for k, v in config["features"].items() if k != "frontend"}
 
 
+def method_descriptions():
+    """Param of the reporting rules: {network: {label, color}} from the network registry (their jobs may run
+    where torch is not installed)."""
+    return {
+        name: {"label": networks.entry(name).label, "color": networks.entry(name).color}
+        for name in NETWORKS
+    }
+
+
+def network_plugins(wildcards):
+    """Param of the jobs that build a network: the plugin modules, for a network registered by one ([] for the
+    package's own, so adding a plugin reruns none of their jobs)."""
+    source = networks.entry(wildcards.network).model.__module__
+    return [] if source.startswith("longterm_emotion.") else PLUGINS
+
+
+def bundle_plugins(wildcards):
+    """Param of a bundle: the plugin modules when its network or its front end is registered by one (predict
+    imports them)."""
+    source = type(frontends.entry(FRONTEND)).__module__
+    return network_plugins(wildcards) or (
+        [] if source.startswith("longterm_emotion.") else PLUGINS
+    )
+
+
+def robustness_comparisons():
+    return [list(pair) for pair in config["robustness"]["comparisons"]]
+
+
 def comparison_methods():
     """The methods the comparisons table compares (in the order of the table's rows)."""
-    return list(dict.fromkeys(m for pair in constants.COMPARISONS for m in pair))
+    return list(dict.fromkeys(m for pair in COMPARISONS for m in pair))
 
 
 def _predictions(methods):
@@ -370,11 +438,11 @@ def comparison_inputs(wildcards):
 
 def claim_methods():
     """The methods the claims scorecard compares (claims.paper, kinds with methods a and b)."""
-    methods = []
+    chosen = []
     for claim in config["claims"]["paper"]:
         if claim["kind"] in ("greater", "not_worse", "smoother"):
-            methods += [claim["a"], claim["b"]]
-    return list(dict.fromkeys(methods))
+            chosen += [claim["a"], claim["b"]]
+    return [m for m in dict.fromkeys(chosen) if m in TABLE_METHODS]
 
 
 def claims_inputs(wildcards):
@@ -432,7 +500,7 @@ def robustness_partition():
 
 def partition_audio(partition):
     """{recording: audio file} of a partition."""
-    return {name: _audio_of(name) for name in egemaps_recordings(partition)}
+    return {name: _audio_of(name) for name in recording_names(partition)}
 
 
 def robustness_labels(wildcards):

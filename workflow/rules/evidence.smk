@@ -20,10 +20,11 @@ rule comparisons:
     params:
         dimensions=DIMENSIONS,
         methods=comparison_methods(),
-        comparisons=[list(pair) for pair in constants.COMPARISONS],
+        comparisons=[list(pair) for pair in COMPARISONS],
         evidence=bootstrap_settings(),
         corpus_name=corpus_name(),
         stem=stem_of("csv"),
+        descriptions=method_descriptions(),
     script:
         "../scripts/comparisons.py"
 
@@ -51,6 +52,7 @@ rule claims:
         evidence=bootstrap_settings(),
         corpus_name=corpus_name(),
         stem=stem_of("csv"),
+        descriptions=method_descriptions(),
     script:
         "../scripts/claims.py"
 
@@ -73,6 +75,7 @@ rule per_recording:
         dimensions=DIMENSIONS,
         methods=TABLE_METHODS,
         corpus_name=corpus_name(),
+        descriptions=method_descriptions(),
     script:
         "../scripts/per_recording.py"
 

@@ -19,6 +19,7 @@ rule model_bundle:
         label_rate=LABEL_RATE,
         corpus_name=corpus_name(),
         config=model_config,
+        plugins=bundle_plugins,
     script:
         "../scripts/model_bundle.py"
 

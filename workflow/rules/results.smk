@@ -21,6 +21,7 @@ rule paper_table:
         corpus_name=corpus_name(),
         stem=stem_of("csv"),
         evidence=bootstrap_settings(),
+        descriptions=method_descriptions(),
     script:
         "../scripts/paper_table.py"
 
@@ -43,6 +44,7 @@ rule timing_table:
     params:
         stem=stem_of("csv"),
         corpus_name=corpus_name(),
+        descriptions=method_descriptions(),
     script:
         "../scripts/timing_table.py"
 
@@ -66,6 +68,7 @@ rule search_table:
         stem=stem_of("csv"),
         corpus_name=corpus_name(),
         space=config["grid"]["space"],
+        descriptions=method_descriptions(),
     script:
         "../scripts/search_table.py"
 
@@ -84,10 +87,11 @@ rule figure5:
     conda:
         "../../envs/plots.yaml"
     params:
-        networks=list(constants.FIGURE5_NETWORKS),
+        networks=config["figure5"]["networks"],
         dimensions=DIMENSIONS,
         figure=config["figure5"],
         corpus_name=corpus_name(),
+        descriptions=method_descriptions(),
     script:
         "../scripts/figure5.py"
 

@@ -66,6 +66,8 @@ rule robustness_report:
     params:
         conditions=[c.as_dict() for c in ROBUSTNESS_CONDITIONS.values()],
         networks=NETWORKS,
+        comparisons=robustness_comparisons(),
+        descriptions=method_descriptions(),
         dimensions=DIMENSIONS,
         evidence=bootstrap_settings(),
         partition=lambda wildcards: robustness_partition(),

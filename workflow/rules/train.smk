@@ -23,6 +23,7 @@ rule tune_point:
         first_seed=config["train"]["seeds"][0],
         protocol=config["grid"]["protocol"],
         device=config["compute"]["device"],
+        plugins=network_plugins,
     script:
         "../scripts/tune_point.py"
 
@@ -79,6 +80,7 @@ rule train_model:
         device=config["compute"]["device"],
         label_rate=LABEL_RATE,
         out_dir=folder_of("model"),
+        plugins=network_plugins,
     script:
         "../scripts/train_model.py"
 
@@ -178,6 +180,7 @@ rule training_time:
         warmup=config["timing"]["warmup"],
         torch_threads=config["compute"]["threads"],
         device=config["compute"]["device"],
+        plugins=network_plugins,
     script:
         "../scripts/training_time.py"
 

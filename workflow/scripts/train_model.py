@@ -2,11 +2,13 @@
 import sys
 
 sys.path.insert(0, f"{snakemake.scriptdir}/../../src")
+from longterm_emotion import plugins  # noqa: E402
 from longterm_emotion.experiments import final  # noqa: E402
 from longterm_emotion.nets import training  # noqa: E402
 from longterm_emotion.logs import logged  # noqa: E402
 
 with logged(snakemake.log[0]):
+    plugins.load(snakemake.params.plugins)
     training.make_deterministic(snakemake.threads)
     final.run_final(
         features_root=snakemake.params.features_root,

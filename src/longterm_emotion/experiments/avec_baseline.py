@@ -44,7 +44,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.svm import LinearSVR
 
 from ..constants import PARTITIONS
-from ..data import egemaps
+from ..frontends import pipeline
 from ..metrics import ccc
 from .outputs import frame_table, score_frames, write_outputs
 
@@ -226,8 +226,8 @@ def run_avec_baseline(features_root, dimension: str, cfg: dict, rate: float, sta
                       partitions=PARTITIONS) -> dict:
     """Rule avec_baseline: choose on dev, refit on train, predict dev and test, write the method's outputs."""
     root = Path(features_root)
-    train = egemaps.load_llds(root / "train", [dimension], stack)
-    dev = egemaps.load_llds(root / "dev", [dimension], stack)
+    train = pipeline.load_frames(root / "train", [dimension], stack)
+    dev = pipeline.load_frames(root / "dev", [dimension], stack)
     for partition, items in (("train", train), ("dev", dev)):
         if any(item["labels"] is None for item in items):
             raise ValueError(f"{root / partition / 'labels.csv'}: the {partition} partition needs {dimension} labels")
@@ -235,7 +235,7 @@ def run_avec_baseline(features_root, dimension: str, cfg: dict, rate: float, sta
     log.info("%s: chose %s", dimension, note(chosen))
     sets = {"train": train, "dev": dev}
     if "test" in partitions:
-        sets["test"] = egemaps.load_llds(root / "test", [dimension], stack, label_partition=False)
+        sets["test"] = pipeline.load_frames(root / "test", [dimension], stack, label_partition=False)
     predictions = fit_and_predict(chosen, train, dimension, sets, cfg, rate, stack)
     # Only now, with every prediction final, are the test labels read (for scoring, when they exist).
     gold = {p: [Gold(i["recording"], i["labels"][dimension][None, :]) for i in items]

@@ -29,9 +29,9 @@ log = logging.getLogger(__name__)
 
 def check_space(network: str, space: dict) -> None:
     """Every searched setting must be a constructor argument of the network or an optimiser setting."""
-    from ..nets import MODELS
+    from ..nets import entry
 
-    allowed = {"net": set(inspect.signature(MODELS[network]).parameters) - {"in_dim", "seeds"},
+    allowed = {"net": set(entry(network).field_names()),
                "optim": set(inspect.signature(Optimiser).parameters)}
     for group, key, _ in grid.grid_axes(space):
         if key not in allowed.get(group, ()):

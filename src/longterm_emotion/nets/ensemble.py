@@ -26,6 +26,8 @@ import torch
 from torch import nn
 
 ACTIVATIONS = {"tanh": nn.Tanh, "relu": nn.ReLU, "elu": nn.ELU}
+# The settings schema of an `activation` argument (nets.registry.setting).
+ACTIVATION_SCHEMA = {"type": "string", "enum": list(ACTIVATIONS)}
 
 
 def make_activation(name: str) -> nn.Module:

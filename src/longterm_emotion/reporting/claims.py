@@ -30,7 +30,7 @@ import pandas as pd
 
 from ..analysis import bootstrap, paired_tests
 from ..analysis.bootstrap import Evidence
-from ..constants import METHOD_LABELS
+from ..methods import label as _label
 from .tables import write_table
 
 TESTED = ("greater", "not_worse", "smoother", "sweep_gain")
@@ -40,10 +40,6 @@ REPRODUCED, NOT_REPRODUCED, INCONCLUSIVE, NOT_TESTED = "reproduced", "not reprod
 DEV_NOTE = "on dev, which chose epochs and settings (optimistic): no test partition of 2 or more labelled recordings"
 COLUMNS = ["claim", "section", "statement", "dimension", "partition", "statistic", "estimate", "low", "high",
            "p_value", "p_holm", "power", "verdict", "note"]
-
-
-def _label(method: str) -> str:
-    return METHOD_LABELS.get(method, method)
 
 
 def _labelled(frame: pd.DataFrame, partition: str) -> pd.DataFrame | None:

@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..analysis import bootstrap, paired_tests
 from ..analysis.bootstrap import Evidence
-from ..constants import METHOD_LABELS
+from ..methods import label as _label
 from ..errors import InputDataError
 from .tables import write_table
 
@@ -28,10 +28,6 @@ SELECTION_NOTE = (
     "dev chose the training epochs and every searched setting: dev differences are optimistic and the "
     "selection column says so; test (where labelled) is untouched by any choice."
 )
-
-
-def _label(method: str) -> str:
-    return METHOD_LABELS.get(method, method)
 
 
 def _labelled(frames: pd.DataFrame, partition: str) -> pd.DataFrame | None:

@@ -16,7 +16,9 @@ import numpy as np
 import pandas as pd
 
 from ..analysis.spectrum import share_below
-from ..constants import METHOD_LABELS, PAPER_MAX_CCC_LOSS, PAPER_POWER_SHARE
+from ..methods import color as method_color
+from ..methods import label as method_label
+from ..constants import PAPER_MAX_CCC_LOSS, PAPER_POWER_SHARE
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (the backend is chosen before pyplot loads)
@@ -187,7 +189,7 @@ def plot_predictions(frames: dict, recording: str | None, start_s: float, durati
 
 def write_figure5(*, prediction_files: dict, cfg: dict, path, corpus_name: str) -> None:
     """Figure 5 from {dimension: {model: predictions.csv}} of the dilated and down/up networks."""
-    frames = {d: {METHOD_LABELS[m]: pd.read_csv(p) for m, p in by_model.items()} for d, by_model in prediction_files.items()}
+    frames = {d: {method_label(m): pd.read_csv(p) for m, p in by_model.items()} for d, by_model in prediction_files.items()}
     plot_predictions(frames, cfg["recording"], cfg["start_s"], cfg["duration_s"], path, corpus_name)
 
 
@@ -242,7 +244,7 @@ def plot_per_recording(table: pd.DataFrame, path, corpus_name: str):
             y = np.array([len(methods) - 1 - methods.index(m) for m in part["method"]]) + style["offset"]
             ax.scatter(part["ccc"], y, marker=style["marker"], color=style["color"], alpha=0.7, s=22,
                        label=f"{partition}: one point per recording ({part['recording'].nunique()} in all)")
-        ax.set_yticks(range(len(methods)), [METHOD_LABELS.get(m, m) for m in reversed(methods)])
+        ax.set_yticks(range(len(methods)), [method_label(m) for m in reversed(methods)])
         ax.set_ylim(-0.6, len(methods) - 0.4)
         ax.set_xlabel("ensemble CCC on one recording\n(dimensionless)")
         ax.set_title(f"{dimension}")
@@ -290,11 +292,8 @@ def plot_sweep_corpora(summaries: dict, path, confidence: float = 0.95):
     return fig
 
 
-NETWORK_COLORS = {"dilated": "tab:blue", "downup": "tab:orange", "blstm": "tab:green"}
-
-
 def _network_color(network: str, i: int) -> str:
-    return NETWORK_COLORS.get(network, f"C{i % 10}")
+    return method_color(network, i)
 
 
 def plot_robustness_snr(table: pd.DataFrame, path, corpus_name: str, partition: str, confidence: float = 0.95):

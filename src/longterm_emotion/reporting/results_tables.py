@@ -11,7 +11,8 @@ from ..analysis import bootstrap
 from ..analysis.bootstrap import Evidence
 from ..analysis.smoothness import smoothness
 from ..errors import InputDataError
-from ..constants import METHOD_LABELS, PAPER_TABLE_NUMBER, RUN_PREFIX
+from ..constants import PAPER_TABLE_NUMBER, RUN_PREFIX
+from ..methods import label
 from ..experiments.outputs import CONVERGENCE_FILE, convergence_summary
 from .paper import PAPER_RECOLA, paper_table
 from .tables import write_table
@@ -47,7 +48,7 @@ def results_table(score_files: dict[str, str]) -> pd.DataFrame:
     for method, path in score_files.items():
         scores = pd.read_csv(path)
         runs = int((scores["run"].str.startswith(RUN_PREFIX) & (scores["partition"] == "dev")).sum())
-        row = {"method": METHOD_LABELS.get(method, method), "runs": runs, **method_convergence(path),
+        row = {"method": label(method), "runs": runs, **method_convergence(path),
                "note": method_note(path)}
         for partition in ("dev", "test"):
             for metric in ("rmse", "ccc"):
@@ -73,7 +74,7 @@ def smoothness_table(prediction_files: dict[str, str], rate: float, cutoff_hz: f
         runs = np.array([smoothness(dev[c].to_numpy(), recs, rate, cutoff_hz)
                          for c in dev.columns if c.startswith(RUN_PREFIX)]).reshape(-1, 2)
         step, above = smoothness(dev["ensemble"].to_numpy(), recs, rate, cutoff_hz)
-        rows.append({"signal": METHOD_LABELS.get(method, method), "mean_abs_change": step, "power_above_cutoff": above,
+        rows.append({"signal": label(method), "mean_abs_change": step, "power_above_cutoff": above,
                      "mean_abs_change_runs": runs[:, 0].mean(), "mean_abs_change_runs_std": runs[:, 0].std(),
                      "power_above_cutoff_runs": runs[:, 1].mean(), "power_above_cutoff_runs_std": runs[:, 1].std()})
     return pd.DataFrame(rows)
@@ -100,7 +101,7 @@ def interval_table(prediction_files: dict[str, str], evidence: Evidence) -> pd.D
                                             {m: p["ensemble"].to_numpy() for m, p in labelled.items()},
                                             first["recording"].to_numpy(), evidence)
         for method, interval in intervals.items():
-            rows.append({"method": METHOD_LABELS.get(method, method), "partition": partition,
+            rows.append({"method": label(method), "partition": partition,
                          "ccc": interval.estimate, "low": interval.low, "high": interval.high,
                          "recordings": first["recording"].nunique()})
     return pd.DataFrame(rows, columns=["method", "partition", "ccc", "low", "high", "recordings"])
@@ -222,7 +223,7 @@ def write_paper_tables(*, score_files: dict, prediction_files: dict, dimension: 
 def write_timing_table(*, timing_files, stem, corpus_name: str) -> pd.DataFrame:
     """Seconds per training epoch and parameters per model, next to the paper's report."""
     table = pd.concat([pd.read_csv(path) for path in timing_files], ignore_index=True)
-    table["model"] = table["model"].map(lambda m: METHOD_LABELS.get(m, m))
+    table["model"] = table["model"].map(lambda m: label(m))
     write_table(
         table, stem, "Training time per epoch (one model, one seed, whole training partition)", corpus_name,
         notes=["Paper (RECOLA, GPU, Keras/Theano): about 13 s per epoch for a convolutional network and about "
@@ -259,7 +260,7 @@ def search_table(grid_files: dict[str, str], space: dict | None = None) -> pd.Da
         chosen = table[table["chosen"]].iloc[0]
         searched = [c for c in table.columns if c.startswith(("net.", "optim."))]
         rows.append({
-            "network": METHOD_LABELS.get(str(chosen["network"]), chosen["network"]),
+            "network": label(str(chosen["network"])),
             "dimension": chosen["dimension"],
             "points": len(table),
             "runs_per_point": int(table["runs"].iloc[0]),

@@ -8,18 +8,10 @@ import pandas as pd
 
 from ..analysis import bootstrap, paired_tests
 from ..analysis.bootstrap import Evidence
-from ..constants import METHOD_LABELS
+from ..methods import label as _label
 from ..errors import InputDataError
 from ..reporting.tables import write_table
 from .conditions import Condition, gold_column, prediction_column
-
-# (A, B): "A degrades less than B", tested one-sided per condition (the paper: Down/Up's compressed signal
-# "removes noise components").
-COMPARISONS = (("downup", "dilated"),)
-
-
-def _label(method: str) -> str:
-    return METHOD_LABELS.get(method, method)
 
 
 def load_frames(files: dict[str, str], conditions: list[Condition], dimensions) -> dict[str, pd.DataFrame]:
@@ -102,7 +94,7 @@ def partition_words(partition: str) -> str:
     return f"the {partition} recordings"
 
 
-def write_report(*, condition_files: dict[str, str], conditions, networks, dimensions, evidence, partition: str,
+def write_report(*, condition_files: dict[str, str], conditions, networks, comparisons, dimensions, evidence, partition: str,
                  corpus_name: str, table_stem, tests_stem, snr_figure, conditions_figure) -> pd.DataFrame:
     """Rule robustness_report: tables/robustness and tables/robustness_comparisons (csv, md, tex) and the figures."""
     from ..reporting import plots
@@ -127,7 +119,7 @@ def write_report(*, condition_files: dict[str, str], conditions, networks, dimen
                "other recordings of the corpus, never the recording itself. level +20 dB is clipped at full scale.",
                "The clean row reproduces the pipeline's own ensemble CCC on this partition (tests/test_robustness.py)."],
     )
-    tests = drop_tests(frames, conditions, dimensions, COMPARISONS, evidence)
+    tests = drop_tests(frames, conditions, dimensions, [tuple(pair) for pair in comparisons], evidence)
     write_table(
         tests.drop(columns=["method_a", "method_b", "condition_id"]) if len(tests) else tests, tests_stem,
         "Robustness: does Down/Up lose less CCC than Dilated under each degradation?", corpus_name,

@@ -16,6 +16,8 @@ train outputs (``results/train/<network>/<dimension>/{model.pt,scores.csv}``) to
   of their canonical JSON), ``dev_ccc`` (ensemble) and ``dev_ccc_mean`` (mean of
   the members), from scores.csv;
 - ``torch_version`` (informative);
+- ``plugins``: the plugin modules (files or module names) that register the network, when it is not the
+  package's own; predict imports them before building it;
 - ``tensors_sha256``: sha256 of every tensor of ``state_dict`` (name, dtype, shape, bytes),
   checked on load, so a damaged or edited file is refused instead of predicting wrong numbers.
 
@@ -34,7 +36,7 @@ from pathlib import Path
 import pandas as pd
 import torch
 
-from .. import __version__
+from .. import __version__, plugins
 from ..errors import InputDataError
 from ..files import save_torch
 from ..nets import EnsembleModel, build_model
@@ -81,7 +83,7 @@ def dev_scores(scores_csv) -> tuple[float, float]:
 
 
 def make_bundle(model_pt, scores_csv, dimension: str, features_cfg: dict, label_rate: float,
-                corpus_name: str, config: dict) -> dict:
+                corpus_name: str, config: dict, plugin_modules=()) -> dict:
     """The bundle of one train output (model.pt as written by experiments.outputs.save_model)."""
     saved = torch.load(model_pt, map_location="cpu", weights_only=False)
     settings, optimiser = saved["settings"]["net"], saved["settings"]["optim"]
@@ -111,14 +113,16 @@ def make_bundle(model_pt, scores_csv, dimension: str, features_cfg: dict, label_
         "config_hash": config_hash(config),
         "dev_ccc": ensemble_ccc,
         "dev_ccc_mean": mean_ccc,
+        "plugins": [str(p) for p in plugin_modules],
     }
 
 
-def write_bundle(*, model_pt, scores_csv, dimension, features_cfg, label_rate, corpus_name, config, out_path) -> Path:
+def write_bundle(*, model_pt, scores_csv, dimension, features_cfg, label_rate, corpus_name, config, out_path,
+                 plugins=()) -> Path:
     """Rule model_bundle: write the bundle of one train output to `out_path`."""
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    bundle = make_bundle(model_pt, scores_csv, dimension, features_cfg, label_rate, corpus_name, config)
+    bundle = make_bundle(model_pt, scores_csv, dimension, features_cfg, label_rate, corpus_name, config, plugins)
     return save_torch(bundle, out_path)
 
 
@@ -189,7 +193,9 @@ def load_bundle(path) -> dict:
 
 def build_network(bundle: dict, path=None) -> EnsembleModel:
     """The bundle's ensemble with its weights, in eval mode on the CPU; an edited bundle whose settings and
-    weights disagree raises InputDataError naming `path`."""
+    weights disagree raises InputDataError naming `path`. The plugin modules the bundle records (a network of the
+    user's) are imported first."""
+    plugins.load(bundle.get("plugins", []))
     try:
         model = build_model(bundle["network"], bundle["in_dim"], bundle["seeds"], **bundle["settings"])
         model.load_state_dict(bundle["state_dict"], strict=True)

@@ -1,7 +1,7 @@
 """Arousal and valence for any audio file with the pipeline's trained model bundles.
 
-Features come from ``data.features.features_for_audio`` (the function the pipeline's
-feature extraction uses) and predictions from ``nets.training.predict`` (the function
+Features come from the bundle's front end through ``frontends.pipeline.stacked_samples``
+(the same extraction, normalisation and stacking as the pipeline's) and predictions from ``nets.training.predict`` (the function
 the pipeline's final runs use), so a corpus recording gets the pipeline's own numbers.
 Outputs per audio file ``<stem>``, in the output folder:
 
@@ -28,10 +28,11 @@ import numpy as np
 import pandas as pd
 import torch
 
-from ..constants import DIMENSIONS, num_label_frames
+from ..constants import DIMENSIONS
 from ..data import corpus
 from ..data.audio import audio_blocks, load_audio
-from ..data.features import features_for_audio, normalise, stack_frames
+from .. import frontends
+from ..frontends import pipeline
 from ..errors import InputDataError
 from ..files import atomic_paths, check_writable_folder
 from ..nets import training
@@ -62,32 +63,27 @@ def _features_key(cfg: dict) -> str:
 def stacked_features(path, cfg: dict, label_rate: float) -> np.ndarray:
     """The stacked features a bundle's network reads, computed for one audio file exactly as the pipeline computes
     them for its front end (`cfg` is the bundle's `features` section)."""
-    frontend = cfg.get("frontend", "fbank")
+    front = _front_end(cfg, path)
     rate = int(cfg["sample_rate"])
-    if frontend == "fbank":  # read block by block when no resampling is needed
-        return samples_features(audio_blocks(path, rate), cfg, label_rate, source=path)
-    if frontend == "egemaps":
-        return samples_features(load_audio(path, rate), cfg, label_rate, source=path)
-    raise InputDataError(path, f"the bundle's front end {frontend!r} is not known to this version of longterm-emotion")
+    samples = audio_blocks(path, rate) if front.streams else load_audio(path, rate)  # blocks: bounded memory
+    return samples_features(samples, cfg, label_rate, source=path)
+
+
+def _front_end(cfg: dict, source):
+    name = cfg.get("frontend", "fbank")
+    if name not in frontends.FRONTENDS:
+        raise InputDataError(source or "<audio>", f"the bundle's front end {name!r} is not registered here "
+                                                  f"({', '.join(sorted(frontends.FRONTENDS))}); a front end of a "
+                                                  "plugin needs the bundle's plugin modules")
+    return frontends.FRONTENDS[name]
 
 
 def samples_features(samples, cfg: dict, label_rate: float, rows: int | None = None, source=None) -> np.ndarray:
     """stacked_features of audio already in memory: mono samples at cfg's sample rate on the 16-bit scale (what
-    data.audio.load_audio gives; fbank also takes consecutive blocks). `rows` defaults to the alignment rule's
-    count; the robustness report passes the gold standard's, as the pipeline's feature extraction does."""
-    frontend = cfg.get("frontend", "fbank")
-    if frontend == "fbank":
-        return features_for_audio(samples, cfg, rows, source=source)[1]
-    if frontend == "egemaps":
-        from ..data import egemaps
-
-        rate = int(cfg["sample_rate"])
-        llds = egemaps.recording_llds(samples, rate, source)
-        if rows is None:
-            rows = num_label_frames(len(samples) / rate, label_rate)
-        return stack_frames(normalise(llds, float(cfg["std_floor"]))[0], int(cfg["stack"]), rows)
-    raise InputDataError(source or "<audio>", f"the bundle's front end {frontend!r} is not known to this version "
-                                             "of longterm-emotion")
+    data.audio.load_audio gives; a streaming front end also takes consecutive blocks). `rows` defaults to the
+    alignment rule's count; the robustness report passes the gold standard's, as the pipeline's extraction does."""
+    _front_end(cfg, source)
+    return pipeline.stacked_samples(samples, {"frontend": "fbank", **cfg}, label_rate, rows, source=source)
 
 
 def predict_audio(path, bundles: dict[str, Bundle]) -> pd.DataFrame:

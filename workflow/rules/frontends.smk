@@ -1,0 +1,58 @@
+# Every front end but the paper's fbank (features.smk, which also aligns the labels): one job per
+# recording computes its frames, one job per partition normalises and stacks them to the label rows
+# of the fbank features (frontends/pipeline.py). eGeMAPS is the first entry; see README "Adding a front end".
+
+
+rule frontend_recording:
+    input:
+        audio=recording_audio,
+    output:
+        frames=f"{RESULTS}/{{frontend}}/recordings/{{recording}}.ark",
+    log:
+        f"{RESULTS}/logs/{{frontend}}/{{recording}}.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/{{frontend}}/{{recording}}.tsv"
+    conda:
+        "../../envs/{frontend}.yaml"
+    threads: 1
+    resources:
+        mem_mb=frontend_memory,
+        runtime=30,
+    params:
+        audio_file=recording_audio_file,
+        content=recording_digest,
+        features=frontend_settings,
+        plugins=frontend_plugins,
+    script:
+        "../scripts/frontend_recording.py"
+
+
+rule frontend_partition:
+    input:
+        frames=frontend_recordings,
+        labels=f"{FBANK_FEATURES}/{{partition}}/labels.csv",
+    output:
+        frames_ark=f"{RESULTS}/{{frontend}}/{{partition}}/frames.ark",
+        frames_scp=f"{RESULTS}/{{frontend}}/{{partition}}/frames.scp",
+        stacked_ark=f"{RESULTS}/{{frontend}}/{{partition}}/stacked.ark",
+        stacked_scp=f"{RESULTS}/{{frontend}}/{{partition}}/stacked.scp",
+        labels=f"{RESULTS}/{{frontend}}/{{partition}}/labels.csv",
+    log:
+        f"{RESULTS}/logs/{{frontend}}/{{partition}}.log",
+    conda:
+        "../../envs/{frontend}.yaml"
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    params:
+        features=frontend_settings,
+        label_rate=LABEL_RATE,
+        plugins=frontend_plugins,
+        out_dir=folder_of("labels"),
+    script:
+        "../scripts/frontend_partition.py"
+
+
+rule frontend:
+    input:
+        expand(f"{FEATURES}/{{partition}}/stacked.scp", partition=PARTITIONS),
