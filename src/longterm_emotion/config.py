@@ -215,8 +215,8 @@ def network_problems(config: dict) -> list[str]:
     lines += [f"config key figure5.networks: {name!r} is not in networks ({', '.join(config['networks'])})"
               for name in config["figure5"].get("networks", []) if name not in config["networks"]]
     for i, pair in enumerate(config["robustness"].get("comparisons", [])):
-        lines += [f"config key robustness.comparisons[{i}]: {name!r} is not in networks ({', '.join(config['networks'])})"
-                  for name in pair if name not in config["networks"]]
+        lines += [f"config key robustness.comparisons[{i}]: {name!r} is not a registered network ({known})"
+                  for name in pair if name not in NETWORKS]
     for name in config["networks"]:
         if name not in NETWORKS:
             continue

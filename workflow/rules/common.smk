@@ -415,7 +415,12 @@ def bundle_plugins(wildcards):
 
 
 def robustness_comparisons():
-    return [list(pair) for pair in config["robustness"]["comparisons"]]
+    """The robustness report's pairs among this run's networks (pairs naming another network are skipped)."""
+    return [
+        list(pair)
+        for pair in config["robustness"]["comparisons"]
+        if all(name in NETWORKS for name in pair)
+    ]
 
 
 def comparison_methods():

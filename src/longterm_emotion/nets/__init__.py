@@ -8,12 +8,12 @@ looked up by name in ``registry``: each network's module registers its class.
 from __future__ import annotations
 
 from . import blstm, dilated, downup, single_filter  # noqa: F401  (each registers its network)
-from .ensemble import ACTIVATIONS, EnsembleModel, make_activation
+from .ensemble import ACTIVATIONS, EnsembleModel, MemberEnsemble, make_activation
 from .loss import ccc_loss
 from .registry import NETWORKS, NetworkEntry, entry, register, setting
 from .registry import build as build_model
 
 __all__ = [
-    "ACTIVATIONS", "EnsembleModel", "NETWORKS", "NetworkEntry", "build_model", "ccc_loss", "entry", "make_activation",
+    "ACTIVATIONS", "EnsembleModel", "MemberEnsemble", "NETWORKS", "NetworkEntry", "build_model", "ccc_loss", "entry", "make_activation",
     "register", "setting",
 ]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from .ensemble import EnsembleModel, glorot_, orthogonal_
+from .ensemble import MemberEnsemble, glorot_, orthogonal_
 from .registry import register, setting
 
 
@@ -31,14 +31,13 @@ class _BLSTM(nn.Module):
 
 
 @register("blstm", label="BLSTM", settings=BLSTMSettings, color="tab:green")
-class BLSTMNet(EnsembleModel):
+class BLSTMNet(MemberEnsemble):
     """BLSTM regression reference [24]: M separate bidirectional LSTMs + linear output."""
 
     def __init__(self, in_dim: int, hidden: int, layers: int, dropout: float,
                  seeds: Sequence[int]):
-        super().__init__(seeds)
-        self.members = nn.ModuleList(_BLSTM(in_dim, hidden, layers, dropout) for _ in self.seeds)
-        with torch.no_grad():
+        super().__init__(seeds, lambda: _BLSTM(in_dim, hidden, layers, dropout))
+        with torch.no_grad():  # Keras's initialisation, replacing PyTorch's
             for member, seed in zip(self.members, self.seeds):
                 g = torch.Generator().manual_seed(seed)
                 for name, p in member.named_parameters():
@@ -52,15 +51,3 @@ class BLSTMNet(EnsembleModel):
                         p.zero_()
                         if name.startswith("lstm.bias_ih"):
                             p[hidden : 2 * hidden] = 1.0  # forget gate (gate order i, f, g, o)
-
-    def member_state(self, m: int) -> dict[str, torch.Tensor]:
-        return {k: v.detach().clone() for k, v in self.members[m].state_dict().items()}
-
-    def load_member_state(self, m: int, state: dict[str, torch.Tensor]) -> None:
-        self.members[m].load_state_dict(state)
-
-    def n_parameters_per_member(self) -> int:
-        return sum(p.numel() for p in self.members[0].parameters())
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return torch.stack([member(x) for member in self.members], dim=1)

@@ -97,6 +97,34 @@ class EnsembleModel(nn.Module):
                 glorot_(w, w.shape[1] * w.shape[2], w.shape[0] * w.shape[2], g)
 
 
+class MemberEnsemble(EnsembleModel):
+    """An ensemble of separate member modules, the easy way to add a network: `member()` builds one member, a
+    module mapping (B, C_in, T) to (B, T). Member m is built with torch's global generator seeded by seeds[m]
+    (inside torch.random.fork_rng, so the caller's random state is untouched): PyTorch's default
+    initialisation, independent and reproducible per member. A subclass may re-initialise afterwards."""
+
+    def __init__(self, seeds: Sequence[int], member):
+        super().__init__(seeds)
+        built = []
+        for seed in self.seeds:
+            with torch.random.fork_rng(devices=[]):
+                torch.manual_seed(seed)
+                built.append(member())
+        self.members = nn.ModuleList(built)
+
+    def member_state(self, m: int) -> dict[str, torch.Tensor]:
+        return {k: v.detach().clone() for k, v in self.members[m].state_dict().items()}
+
+    def load_member_state(self, m: int, state: dict[str, torch.Tensor]) -> None:
+        self.members[m].load_state_dict(state)
+
+    def n_parameters_per_member(self) -> int:
+        return sum(p.numel() for p in self.members[0].parameters())
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.stack([member(x) for member in self.members], dim=1)
+
+
 def effective_context(model: EnsembleModel, in_dim: int, rows: int = 4097, share: float = 0.9,
                       seed: int = 0) -> int:
     """Rows of input an output frame depends on: the narrowest span centred on the middle output frame of a
