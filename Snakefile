@@ -60,6 +60,7 @@ include: "workflow/rules/results.smk"
 include: "workflow/rules/results_doc.smk"
 include: "workflow/rules/models.smk"
 include: "workflow/rules/robustness.smk"
+include: "workflow/rules/versions.smk"
 
 
 rule all:
@@ -75,6 +76,7 @@ rule all:
         rules.models.input,
         rules.summary.output,
         rules.results_doc.output,
+        rules.versions.output,
 
 
 # A run on this machine (not a dry run, not a cluster's jobs) needs the configured device here: checked

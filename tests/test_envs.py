@@ -25,7 +25,8 @@ CONDA_TO_PYPI = {"matplotlib-base": "matplotlib"}
 # modules the functions a rule calls import lazily, by rule
 LAZY = {"sweep_results": ["reporting.plots", "reporting.tables"], "predict_audio_file": ["reporting.plots"],
         "per_recording": ["reporting.plots"], "figure1_corpora": ["reporting.plots"],
-        "robustness_report": ["reporting.plots"], "robustness_condition": ["robustness.degradations"]}
+        "robustness_report": ["reporting.plots"], "robustness_condition": ["robustness.degradations"],
+        "frontend_recording": ["data.egemaps"]}
 
 
 def env_packages(env_file: Path) -> dict[str, str]:
@@ -40,6 +41,18 @@ def env_packages(env_file: Path) -> dict[str, str]:
     return pins
 
 
+def expand_env(path: str) -> list[str]:
+    """An env path with a wildcard, for every value it takes: {frontend} every registered front end but fbank
+    (whose extraction has its own rule), {environment} every env file."""
+    if "{frontend}" in path:
+        from longterm_emotion.frontends import FRONTENDS
+
+        return [path.replace("{frontend}", name) for name in sorted(FRONTENDS) if name != "fbank"]
+    if "{environment}" in path:
+        return [path.replace("{environment}", env.stem) for env in sorted((ROOT / "envs").glob("*.yaml"))]
+    return [path]
+
+
 def rules_with_scripts() -> list[tuple[str, str, str]]:
     """(rule, env file, script file) of every rule that runs a script."""
     found = []
@@ -51,7 +64,8 @@ def rules_with_scripts() -> list[tuple[str, str, str]]:
             if name and script:
                 assert conda, f"rule {name.group(1)} has no conda environment"
                 base = smk.parent
-                found.append((name.group(1), (base / conda.group(1)).resolve(), (base / script.group(1)).resolve()))
+                for env in expand_env(conda.group(1)):
+                    found.append((name.group(1), (base / env).resolve(), (base / script.group(1)).resolve()))
     return found
 
 

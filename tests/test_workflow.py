@@ -39,7 +39,7 @@ ALL_RULES = [
     "synthetic_corpus", "extract_features", "label_study_tables", "sweep_length", "sweep_results", "tune_point",
     "tune", "search_table", "train_model", "best_filter", "linear_baseline", "training_time", "paper_table", "timing_table", "figure5",
     "model_bundle",
-    "frontend_recording", "frontend_partition", "avec_baseline",
+    "frontend_recording", "frontend_partition", "avec_baseline", "environment_versions", "versions",
 ]
 # Rules that run only when asked for (target predict with --config predict_audio=DIR), never in the default DAG.
 ON_DEMAND_RULES = {"predict_audio_file", "robustness_condition", "robustness_report"}

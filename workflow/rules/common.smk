@@ -7,6 +7,7 @@ from longterm_emotion import constants
 from longterm_emotion import frontends
 from longterm_emotion import methods
 from longterm_emotion import plugins
+from longterm_emotion import versions
 from longterm_emotion.nets import registry as networks
 from longterm_emotion.data import digests
 from longterm_emotion.data import index as corpus_index
@@ -19,6 +20,18 @@ from longterm_emotion.robustness import conditions as robustness_conditions
 NETWORKS = list(config["networks"])
 TABLE_METHODS = methods.table_methods(NETWORKS)
 COMPARISONS = methods.comparisons(NETWORKS, config["comparisons"])
+# The workflow's conda environments (envs/*.yaml): rule versions lists what each has installed.
+ENVIRONMENTS = sorted(
+    path.stem for path in Path(workflow.current_basedir, "..", "..", "envs").glob("*.yaml")
+)
+
+
+def installed_versions():
+    """Param of rule environment_versions: what the interpreter running Snakemake has installed, so that an
+    upgrade reruns the table (with --use-conda, a changed environment file does)."""
+    return versions.installed()
+
+
 # Plugin modules as absolute paths: jobs and bundles import them wherever they run.
 PLUGINS = plugins.resolved(config["plugins"])
 DIMENSIONS = config["dimensions"]
