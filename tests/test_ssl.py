@@ -220,6 +220,14 @@ def test_missing_or_incomplete_checkpoint(tmp_path, checkpoints, state):
         assert f"hf download facebook/wav2vec2-base --local-dir {folder}" in message
 
 
+def test_damaged_weights(tmp_path, checkpoints):
+    (tmp_path / "config.json").write_text((checkpoints["wav2vec2"] / "config.json").read_text())
+    (tmp_path / "model.safetensors").write_bytes(b"garbage, not a safetensors file")
+    with pytest.raises(InputDataError, match="cannot load the model weights") as excinfo:
+        ssl.extract(speechlike(1.0), RATE, options(tmp_path))
+    assert _one_line_error(excinfo).startswith(str(tmp_path))
+
+
 def test_unsupported_model_type(tmp_path):
     (tmp_path / "config.json").write_text(json.dumps({"model_type": "bert", "hidden_size": 32}))
     (tmp_path / "model.safetensors").write_bytes(b"")

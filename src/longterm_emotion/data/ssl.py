@@ -226,8 +226,10 @@ def _model(folder: Path, device: str):
     hf_logging.disable_progress_bar()
     try:
         model = AutoModel.from_pretrained(folder, local_files_only=True, dtype=torch.float32)
-    except OSError as exc:
-        raise InputDataError(folder, f"features.ssl.checkpoint: cannot load the model ({exc})") from None
+    except Exception as exc:  # noqa: BLE001 (OSError, safetensors' SafetensorError, a mismatched state dict, ...)
+        problem = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InputDataError(folder, f"features.ssl.checkpoint: cannot load the model weights ({type(exc).__name__}: "
+                                     f"{problem}); replace the folder with a complete download") from None
     finally:
         if bars:
             hf_logging.enable_progress_bar()
