@@ -250,11 +250,11 @@ def _fixed_group_norm(model, mean, var):
     import torch
 
     norm = model.feature_extractor.conv_layers[0].layer_norm
-    scale = torch.rsqrt(var + norm.eps)
+    gain = torch.rsqrt(var + norm.eps) * norm.weight  # y = gain * x + offset: one output tensor, no temporaries
+    offset = norm.bias - mean * gain
 
     def hook(module, inputs, output):
-        y = (inputs[0] - mean[None, :, None]) * scale[None, :, None]
-        return y * module.weight[None, :, None] + module.bias[None, :, None]
+        return torch.addcmul(offset[None, :, None], inputs[0], gain[None, :, None])
 
     handle = norm.register_forward_hook(hook)
     try:
