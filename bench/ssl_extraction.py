@@ -84,7 +84,7 @@ def child(args) -> None:
     import torch
 
     torch.set_num_threads(args.child_threads)
-    from longterm_emotion.data import ssl
+    from longterm_emotion.frontends import ssl
 
     options = ssl.SSLOptions(checkpoint=args.checkpoint, layer=args.layer)
     t0 = time.perf_counter()

@@ -19,14 +19,18 @@ ROOT = Path(__file__).resolve().parents[1]
 IMPORT_NAMES = {"numpy": "numpy", "scipy": "scipy", "pandas": "pandas", "pyyaml": "yaml", "torch": "torch",
                 "kaldiio": "kaldiio", "kaldi-native-fbank": "kaldi_native_fbank", "matplotlib": "matplotlib",
                 "tabulate": "tabulate", "jinja2": "jinja2", "soundfile": "soundfile",
-                "opensmile": "opensmile", "scikit-learn": "sklearn"}
+                "opensmile": "opensmile", "scikit-learn": "sklearn", "transformers": "transformers",
+                "safetensors": "safetensors"}
 # conda packages that install a PyPI distribution under another name
 CONDA_TO_PYPI = {"matplotlib-base": "matplotlib"}
 # modules the functions a rule calls import lazily, by rule
 LAZY = {"sweep_results": ["reporting.plots", "reporting.tables"], "predict_audio_file": ["reporting.plots"],
         "per_recording": ["reporting.plots"], "figure1_corpora": ["reporting.plots"],
         "robustness_report": ["reporting.plots"], "robustness_condition": ["robustness.degradations"],
-        "frontend_recording": ["data.egemaps"]}
+}
+# the same for a rule whose env depends on a wildcard: import statements by (rule, env file name)
+LAZY_BY_ENV = {("frontend_recording", "egemaps"): ["import longterm_emotion.data.egemaps"],
+               ("frontend_recording", "ssl"): ["import transformers", "import safetensors"]}
 
 
 def env_packages(env_file: Path) -> dict[str, str]:
@@ -105,6 +109,7 @@ def test_rules_import_only_what_their_env_lists(env):
         statements = [f"from longterm_emotion{package} import {names}" for package, names in
                       re.findall(r"from longterm_emotion((?:\.\w+)*) import ([\w, ]+)", script.read_text())]
         statements += [f"import longterm_emotion.{module}" for module in LAZY.get(rule, [])]
+        statements += LAZY_BY_ENV.get((rule, env.stem), [])
         code += "try:\n" + "".join(f"    {line}\n" for line in statements or ["pass"])
         code += f"except ImportError as error:\n    failed.append('rule {rule}: ' + str(error))\n"
     code += "print('\\n'.join(failed)); sys.exit(1 if failed else 0)\n"

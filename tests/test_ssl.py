@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import torch
 
-from longterm_emotion.data import ssl
+from longterm_emotion.frontends import ssl
 from longterm_emotion.errors import InputDataError
 from ssl_checkpoints import FAMILIES, TINY, write_tiny_checkpoint
 

@@ -391,6 +391,12 @@ def frontend_memory(wildcards):
     return getattr(frontends.entry(wildcards.frontend), "memory_mb", 2000)
 
 
+def frontend_gpus(wildcards):
+    """GPUs a recording's extraction asks its scheduler for: compute.gpus_per_job for a front end that uses one."""
+    front = frontends.entry(wildcards.frontend)
+    return config["compute"]["gpus_per_job"] if getattr(front, "uses_gpu", False) else 0
+
+
 def frontend_stack(name):
     """Frames per label row of front end `name` (its frame shift against the label period)."""
     front = frontends.entry(name)

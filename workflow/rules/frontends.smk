@@ -18,6 +18,7 @@ rule frontend_recording:
     resources:
         mem_mb=frontend_memory,
         runtime=30,
+        gpu=frontend_gpus,
     params:
         audio_file=recording_audio_file,
         content=recording_digest,

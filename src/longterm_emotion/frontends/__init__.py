@@ -9,7 +9,7 @@ and predicts the same way.
 
 from __future__ import annotations
 
-from . import egemaps, fbank  # noqa: F401  (each registers its front end)
+from . import egemaps, fbank, ssl  # noqa: F401  (each registers its front end)
 from .registry import FRONTENDS, FrontEnd, entry, register
 
 __all__ = ["FRONTENDS", "FrontEnd", "entry", "register"]

@@ -7,7 +7,7 @@ looked up by name in ``registry``: each network's module registers its class.
 
 from __future__ import annotations
 
-from . import blstm, dilated, downup, single_filter  # noqa: F401  (each registers its network)
+from . import blstm, dilated, downup, single_filter, transformer  # noqa: F401  (each registers its network)
 from .ensemble import ACTIVATIONS, EnsembleModel, MemberEnsemble, make_activation
 from .loss import ccc_loss
 from .registry import NETWORKS, NetworkEntry, entry, register, setting

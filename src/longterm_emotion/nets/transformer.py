@@ -40,6 +40,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from .ensemble import EnsembleModel, glorot_
+from .registry import register, setting
 
 POSITIONS = ("relative", "sinusoidal")
 
@@ -48,13 +49,13 @@ POSITIONS = ("relative", "sinusoidal")
 class TransformerSettings:
     """Constructor settings of TransformerNet (field names = its keyword arguments)."""
 
-    width: int = 64  # d_model
-    layers: int = 2
-    heads: int = 4
-    ff_mult: int = 4  # feed-forward width = ff_mult * width
-    window: int = 128  # attention half-window in frames (128 frames = 5.12 s at 25 Hz)
-    dropout: float = 0.0
-    positions: str = "relative"  # "relative" or "sinusoidal"
+    width: int = setting(int, default=64, minimum=1)  # d_model (a multiple of heads)
+    layers: int = setting(int, default=2, minimum=1)
+    heads: int = setting(int, default=4, minimum=1)
+    ff_mult: int = setting(int, default=4, minimum=1)  # feed-forward width = ff_mult * width
+    window: int = setting(int, default=128, minimum=1)  # attention half-window (128 frames = 5.12 s at 25 Hz)
+    dropout: float = setting(float, default=0.0, minimum=0, maximum=1)
+    positions: str = setting({"type": "string", "enum": ["relative", "sinusoidal"]}, default="relative")
 
 
 def sinusoidal_positions(length: int, width: int, device=None, dtype=torch.float32) -> torch.Tensor:
@@ -150,6 +151,7 @@ class _Member(nn.Module):
         return self.out(self.norm(h)).squeeze(-1)
 
 
+@register("transformer", label="Transformer (not in the paper)", settings=TransformerSettings, color="tab:purple")
 class TransformerNet(EnsembleModel):
     """Local-attention transformer encoder: M separate members, (B, C_in, T) -> (B, M, T); see the module doc."""
 

@@ -48,6 +48,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import InputDataError
+from .registry import FrontEnd, register
 
 SUPPORTED_FAMILIES = ("wav2vec2", "hubert", "wavlm")  # config.json model_type values
 WEIGHT_FILES = ("model.safetensors", "model.safetensors.index.json", "pytorch_model.bin",
@@ -306,7 +307,7 @@ def _prepare_waveform(samples: np.ndarray, sample_rate: int, options: SSLOptions
     if samples.ndim != 1:
         raise ValueError(f"extract: mono samples expected, got shape {samples.shape}")
     if int(sample_rate) != int(options.sample_rate):
-        from .audio import resample
+        from ..data.audio import resample
 
         samples = resample(samples, int(sample_rate), int(options.sample_rate))
     wave = samples / SCALE_16_BIT
@@ -372,3 +373,29 @@ def extract(samples: np.ndarray, sample_rate: int, options: SSLOptions | dict, *
 
 __all__ = ["SSLOptions", "extract", "feature_dim", "frame_shift_ms", "load_config", "load_model", "normalises_input",
            "num_frames", "receptive_field", "resolve_device", "SUPPORTED_FAMILIES"]
+
+
+# ---- the registry entry ------------------------------------------------------------------------
+
+
+@register
+class SelfSupervised(FrontEnd):
+    """features.frontend: ssl, options in features.ssl (SSLOptions)."""
+
+    name = "ssl"
+    label = "self-supervised speech model (wav2vec 2.0 / HuBERT / WavLM, transformers)"
+    options = SSLOptions
+    memory_mb = 6000  # a base-size model, one chunk of activations (bench/ssl_extraction.py)
+    uses_gpu = True  # extraction runs on the GPU when options.device finds one
+
+    def options_of(self, features: dict) -> SSLOptions:
+        return SSLOptions.of(dict(features.get(self.name) or {}))
+
+    def frame_shift_ms(self, options) -> float:
+        return frame_shift_ms(options)
+
+    def feature_dim(self, options) -> int:
+        return feature_dim(options)
+
+    def extract(self, samples, sample_rate, options, source=None):
+        return extract(samples, sample_rate, options, source=source)
