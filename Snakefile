@@ -53,6 +53,7 @@ include: "workflow/rules/results.smk"
 include: "workflow/rules/results_doc.smk"
 include: "workflow/rules/models.smk"
 include: "workflow/rules/robustness.smk"
+include: "workflow/rules/ablations.smk"
 
 
 rule all:
