@@ -359,18 +359,25 @@ def run_postprocessing(*, predictions_csv, section: dict, label_rate: float, out
 # ---- speed (rule ablation_timing) ------------------------------------------------------------------------
 
 
-def matched_hidden(in_dim: int, target: int, layers: int, dropout: float) -> int:
-    """BLSTM units per direction whose parameter count is closest to `target` (the conv net's)."""
-    from ..nets import build_model
+def blstm_parameters(in_dim: int, hidden: int, layers: int) -> int:
+    """Parameters of one BLSTM member (nets.blstm: torch's LSTM, both directions, two bias vectors per gate set,
+    then a linear output layer); tests/test_ablations.py checks it against the built network."""
+    count, width = 0, in_dim
+    for _ in range(layers):
+        count += 2 * (4 * hidden * (width + hidden) + 8 * hidden)
+        width = 2 * hidden
+    return count + 2 * hidden + 1
 
-    def count(h):
-        return build_model("blstm", in_dim, [0], hidden=h, layers=layers, dropout=dropout).n_parameters_per_member()
 
-    low, high = 1, 4096
+def matched_hidden(in_dim: int, target: int, layers: int, dropout: float = 0.0) -> int:
+    """BLSTM units per direction whose parameter count is closest to `target` (the conv net's; dropout adds none)."""
+    low, high = 1, 1
+    while blstm_parameters(in_dim, high, layers) < target:
+        low, high = high, 2 * high
     while high - low > 1:
         mid = (low + high) // 2
-        low, high = (mid, high) if count(mid) <= target else (low, mid)
-    return min((low, high), key=lambda h: (abs(count(h) - target), h))
+        low, high = (mid, high) if blstm_parameters(in_dim, mid, layers) <= target else (low, mid)
+    return min((low, high), key=lambda h: (abs(blstm_parameters(in_dim, h, layers) - target), h))
 
 
 def run_timing(*, features_root, network: str, dimension: str, settings_file, blstm: dict, section: dict,
