@@ -267,15 +267,16 @@ def test_speed_ratio_and_its_interval():
 # ---- the tiny run through Snakemake -------------------------------------------------------------------------
 
 OVERLAY = {"ablations": {"networks": ["downup"], "seeds": [0], "protocol": {"max_epochs": 2, "patience": 2},
-                         "label_delay": {"delay_s": [0.0, 2.0]}, "postprocessing": {"median_s": [1.0], "shift_s": [1.0]},
+                         "label_delay": {"delay_s": [0.0]}, "postprocessing": {"median_s": [1.0], "shift_s": [1.0]},
                          "segments": {"length_s": 5.0, "batch": 4}, "speed": {"epochs": 2, "warmup": 0}}}
 ABLATION_RULES = {"ablation_train", "ablation_postprocess", "ablation_timing", "ablations_tables", "ablations"}
 
 
 @pytest.mark.slow
 def test_snakemake_ablations_target(tiny, tmp_path):
-    """On a copy of the tiny results: only the ablation jobs run (4 variants x 2 dimensions of Down/Up, its two
-    post-processing jobs, one timing job, the tables), and the tables have every study's rows."""
+    """On a copy of the tiny results: only the ablation jobs run (3 variants x 2 dimensions of Down/Up, its two
+    post-processing jobs, one timing job, the tables), and the tables have every study's rows. The delay grid is
+    {0} here (CI time: each job imports torch); test_a_trained_variant_reads_no_test_labels trains a delay."""
     results = tmp_path / "results"
     shutil.copytree(tiny, results)
     overlay = tmp_path / "ablations.yaml"
@@ -283,7 +284,7 @@ def test_snakemake_ablations_target(tiny, tmp_path):
     result = run_ok("ablations", results_dir=results, configfiles=(TINY, overlay), options=["--cores", "2"])
     ran = set(re.findall(r"^(?:local)?rule (\w+):", result.output, re.M))
     assert ran <= ABLATION_RULES, ran
-    assert len(re.findall(r"^(?:local)?rule ablation_train:", result.output, re.M)) == 8
+    assert len(re.findall(r"^(?:local)?rule ablation_train:", result.output, re.M)) == 6
     table = pd.read_csv(results / "tables" / "ablations.csv")
     assert set(table["study"]) == {"label_delay", "postprocessing", "segments", "frontend", "speed"}
     claims = pd.read_csv(results / "tables" / "ablation_claims.csv")
