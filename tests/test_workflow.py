@@ -42,7 +42,8 @@ ALL_RULES = [
     "frontend_recording", "frontend_partition", "avec_baseline", "environment_versions", "versions",
 ]
 # Rules that run only when asked for (target predict with --config predict_audio=DIR), never in the default DAG.
-ON_DEMAND_RULES = {"predict_audio_file", "robustness_condition", "robustness_report"}
+ON_DEMAND_RULES = {"predict_audio_file", "robustness_condition", "robustness_report",
+                   "ablation_train", "ablation_postprocess", "ablation_timing", "ablations_tables"}
 
 
 def rules_with_a_command() -> list[str]:

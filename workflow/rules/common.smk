@@ -20,9 +20,10 @@ from longterm_emotion.robustness import conditions as robustness_conditions
 NETWORKS = list(config["networks"])
 TABLE_METHODS = methods.table_methods(NETWORKS)
 COMPARISONS = methods.comparisons(NETWORKS, config["comparisons"])
-# The workflow's conda environments (envs/*.yaml): rule versions lists what each has installed.
+# The workflow's conda environments (envs/*.yaml): the versions table lists what each has installed.
 ENVIRONMENTS = sorted(
-    path.stem for path in Path(workflow.current_basedir, "..", "..", "envs").glob("*.yaml")
+    path.stem
+    for path in Path(workflow.current_basedir, "..", "..", "envs").glob("*.yaml")
 )
 
 
@@ -40,7 +41,7 @@ RESULTS = config["results_dir"]
 # stacked features of the configured front end (features.frontend): fbank's, or results/<front end>/.
 FRONTEND = config["features"]["frontend"]
 FBANK_FEATURES = f"{RESULTS}/features"
-FEATURES = FBANK_FEATURES if FRONTEND == "fbank" else f"{RESULTS}/{FRONTEND}"
+FEATURES = f"{RESULTS}/{frontends.entry(FRONTEND).folder}"
 MANIFEST = config["manifest"]
 SYNTHETIC = config["data_dir"] is None and MANIFEST is None
 CORPUS = f"{RESULTS}/corpus" if SYNTHETIC else config["data_dir"]

@@ -12,6 +12,7 @@ class Fbank(FrontEnd):
     name = "fbank"
     label = "Kaldi log mel filterbank"
     options = FeatureOptions
+    folder = "features"  # with the label alignment (labels.csv) every front end uses
     streams = True  # Kaldi's online fbank: the frames do not depend on how the audio is cut into blocks
 
     def options_of(self, section: dict) -> FeatureOptions:

@@ -17,6 +17,11 @@ class FrontEnd:
     options: type = None
     streams: bool = False  # extract takes consecutive blocks of samples (an iterable) as well as one array
 
+    @property
+    def folder(self) -> str:
+        """Its folder below results_dir (results/<name>/<partition>/stacked.scp, ...)."""
+        return self.name
+
     def frame_shift_ms(self, options) -> float:
         """Milliseconds between consecutive frames of `extract`."""
         raise NotImplementedError

@@ -1,0 +1,133 @@
+# Ablations (target ablations, not part of all): what the paper says its networks do not need (label delay,
+# post-processing, segmenting, a richer front end) and its training-speed claim; settings in config section
+# ablations, verdicts in tables/ablation_claims (README: Ablations). Names and input functions: ablations_common.smk.
+
+
+include: "ablations_common.smk"
+
+
+rule ablation_train:
+    input:
+        unpack(ablation_features),
+        settings=f"{RESULTS}/tune/{{network}}_{{dimension}}.yaml",
+    output:
+        predictions=f"{RESULTS}/ablations/runs/{{variant}}/{{network}}_{{dimension}}/predictions.csv",
+        history=f"{RESULTS}/ablations/runs/{{variant}}/{{network}}_{{dimension}}/history.csv",
+        convergence=f"{RESULTS}/ablations/runs/{{variant}}/{{network}}_{{dimension}}/convergence.csv",
+        chosen=f"{RESULTS}/ablations/runs/{{variant}}/{{network}}_{{dimension}}/chosen.yaml",
+    log:
+        f"{RESULTS}/logs/ablations/{{variant}}/{{network}}_{{dimension}}.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/ablations/{{variant}}/{{network}}_{{dimension}}.tsv"
+    conda:
+        "../../envs/torch.yaml"
+    threads: config["compute"]["threads"]
+    resources:
+        mem_mb=4000,
+        runtime=120,
+        gpu=config["compute"]["gpus_per_job"],
+    params:
+        partitions=PARTITIONS,
+        features_root=features_root,
+        variant=ablation_variant,
+        ablations={k: ABLATIONS[k] for k in ("seeds", "protocol", "segments")},
+        device=config["compute"]["device"],
+        label_rate=LABEL_RATE,
+        out_dir=folder_of("predictions"),
+    script:
+        "../scripts/ablation_train.py"
+
+
+rule ablation_postprocess:
+    input:
+        predictions=f"{RESULTS}/train/{{network}}/{{dimension}}/predictions.csv",
+    output:
+        frames=f"{RESULTS}/ablations/postprocessing/{{network}}_{{dimension}}.csv",
+        chain=f"{RESULTS}/ablations/postprocessing/{{network}}_{{dimension}}.json",
+    log:
+        f"{RESULTS}/logs/ablations/postprocessing/{{network}}_{{dimension}}.log",
+    conda:
+        "../../envs/egemaps.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=20,
+    params:
+        section=ABLATIONS["postprocessing"],
+        label_rate=LABEL_RATE,
+    script:
+        "../scripts/ablation_postprocess.py"
+
+
+rule ablation_timing:
+    input:
+        **stacked_features(["train"]),
+        settings=f"{RESULTS}/tune/{{network}}_{DIMENSIONS[0]}.yaml",
+    output:
+        timing=f"{RESULTS}/ablations/timing/{{network}}.csv",
+    log:
+        f"{RESULTS}/logs/ablations/timing/{{network}}.log",
+    conda:
+        "../../envs/torch.yaml"
+    threads: whole_machine
+    resources:
+        mem_mb=3000,
+        runtime=60,
+        gpu=config["compute"]["gpus_per_job"],
+    params:
+        features_root=features_root,
+        dimension=DIMENSIONS[0],
+        blstm=config["models"]["blstm"][DIMENSIONS[0]],
+        section=ABLATIONS["speed"],
+        torch_threads=config["compute"]["threads"],
+        device=config["compute"]["device"],
+    script:
+        "../scripts/ablation_timing.py"
+
+
+rule ablations_tables:
+    input:
+        unpack(ablation_table_inputs),
+    output:
+        csv=f"{RESULTS}/tables/ablations.csv",
+        tex=f"{RESULTS}/tables/ablations.tex",
+        md=report(
+            f"{RESULTS}/tables/ablations.md",
+            caption="../report/ablations.rst",
+            category="8 Ablations",
+        ),
+        claims_csv=f"{RESULTS}/tables/ablation_claims.csv",
+        claims_tex=f"{RESULTS}/tables/ablation_claims.tex",
+        claims_md=report(
+            f"{RESULTS}/tables/ablation_claims.md",
+            caption="../report/ablations.rst",
+            category="8 Ablations",
+        ),
+    log:
+        f"{RESULTS}/logs/tables/ablations.log",
+    conda:
+        "../../envs/plots.yaml"
+    resources:
+        mem_mb=3000,
+        runtime=20,
+    params:
+        runs=ablation_run_folders(),
+        postprocessing=ablation_postprocessing_files(),
+        timing=ablation_timing_files(),
+        labels=ablation_labels(),
+        variants={k: v.as_dict() for k, v in ABLATION_VARIANTS.items()},
+        ablations=ABLATIONS,
+        settings={k: v for k, v in config["claims"].items() if k != "paper"},
+        evidence=bootstrap_settings(),
+        dimensions=DIMENSIONS,
+        corpus_name=corpus_name(),
+        table_stem=stem_of("csv"),
+        claims_stem=stem_of("claims_csv"),
+        descriptions=method_descriptions(),
+    script:
+        "../scripts/ablation_tables.py"
+
+
+rule ablations:
+    input:
+        rules.ablations_tables.output,
