@@ -27,10 +27,6 @@ ENVIRONMENTS = sorted(
 )
 
 
-def installed_versions():
-    """Param of rule environment_versions: what the interpreter running Snakemake has installed, so that an
-    upgrade reruns the table (with --use-conda, a changed environment file does)."""
-    return versions.installed()
 
 
 # Plugin modules as absolute paths: jobs and bundles import them wherever they run.

@@ -12,7 +12,7 @@ rule environment_versions:
         mem_mb=500,
         runtime=5,
     params:
-        interpreter=installed_versions(),
+        interpreter=versions.installed(),
     script:
         "../scripts/environment_versions.py"
 
