@@ -21,7 +21,7 @@ from longterm_emotion.serving import bundles
 from snakemake_runner import REPO, TINY, run_ok, snakemake
 from ssl_checkpoints import write_tiny_checkpoint
 
-pytestmark = pytest.mark.slow
+
 
 MATRIX = REPO / "tests" / "configs" / "matrix.yaml"
 CLI = [str(Path(sys.executable).with_name("longterm-emotion"))]
@@ -62,6 +62,7 @@ def ssl_run(tiny, tmp_path_factory):
     return shared(tmp_path_factory, "ssl", build)
 
 
+@pytest.mark.slow
 def test_ssl_features_are_aligned_to_the_label_rows(ssl_run):
     labels = pd.read_csv(ssl_run / "ssl" / "dev" / "labels.csv")
     stacked = kaldiio.load_scp(str(ssl_run / "ssl" / "dev" / "stacked.scp"))
@@ -70,6 +71,7 @@ def test_ssl_features_are_aligned_to_the_label_rows(ssl_run):
         assert abs(float(np.mean(stacked[recording]))) < 0.1  # normalised per recording
 
 
+@pytest.mark.slow
 def test_transformer_on_ssl_features_is_bundled_and_predicts_the_pipelines_numbers(ssl_run, tiny, tmp_path):
     bundle = bundles.load_bundle(ssl_run / "models" / "transformer_arousal.pt")
     assert bundle["network"] == "transformer" and bundle["features"]["frontend"] == "ssl"
@@ -84,6 +86,7 @@ def test_transformer_on_ssl_features_is_bundled_and_predicts_the_pipelines_numbe
     np.testing.assert_allclose(pd.read_csv(out / "dev_1.csv")["arousal"], reference, rtol=0, atol=1e-5)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("family", ["hubert", "wavlm"])
 def test_other_families_run_through_the_feature_rules(family, tiny, tmp_path):
     checkpoint = write_tiny_checkpoint(tmp_path / family, family)
@@ -104,3 +107,13 @@ def test_missing_checkpoint_stops_at_start_with_one_line(tmp_path):
     assert result.returncode != 0
     line = next(line for line in result.output.splitlines() if "features.ssl" in line)
     assert str(tmp_path / "nowhere") in line and "download" in line
+
+
+def test_readme_quotes_the_committed_ssl_bench_output():
+    """The README's SSL speed and memory figures are bench/ssl_extraction.py's committed output, not typed by hand."""
+    import re
+
+    block = re.search(r"<!-- ssl-bench -->\n```text\n(.*?)\n```\n<!-- /ssl-bench -->", (REPO / "README.md").read_text(),
+                      re.S)
+    assert block, "README has no ssl-bench block"
+    assert block.group(1) == (REPO / "bench" / "results" / "ssl_extraction.txt").read_text().rstrip("\n")
