@@ -214,6 +214,8 @@ def network_problems(config: dict) -> list[str]:
                   for name in pair if name not in NETWORKS]
     lines += [f"config key figure5.networks: {name!r} is not in networks ({', '.join(config['networks'])})"
               for name in config["figure5"].get("networks", []) if name not in config["networks"]]
+    lines += [f"config key ablations.networks: {name!r} is not a registered network ({known})"
+              for name in (config.get("ablations") or {}).get("networks", []) if name not in NETWORKS]
     for i, pair in enumerate(config["robustness"].get("comparisons", [])):
         lines += [f"config key robustness.comparisons[{i}]: {name!r} is not a registered network ({known})"
                   for name in pair if name not in NETWORKS]
