@@ -48,6 +48,8 @@ def env_packages(env_file: Path) -> dict[str, str]:
 def expand_env(path: str) -> list[str]:
     """An env path with a wildcard, for every value it takes: {frontend} every registered front end but fbank
     (whose extraction has its own rule), {environment} every env file."""
+    if path == "frontend_env":  # common.smk: envs/<front end>.yaml of every registered front end but fbank
+        path = "../../envs/{frontend}.yaml"
     if "{frontend}" in path:
         from longterm_emotion.frontends import FRONTENDS
 
@@ -63,7 +65,7 @@ def rules_with_scripts() -> list[tuple[str, str, str]]:
     for smk in sorted((ROOT / "workflow" / "rules").glob("*.smk")):
         for block in re.split(r"\n(?=\s*rule )", smk.read_text()):
             name = re.search(r"rule (\w+):", block)
-            conda = re.search(r'conda:\s*\n\s*"([^"]+)"', block)
+            conda = re.search(r'conda:\s*\n\s*"([^"]+)"', block) or re.search(r"conda:\s*\n\s*(frontend_env)\n", block)
             script = re.search(r'script:\s*\n\s*"([^"]+)"', block)
             if name and script:
                 assert conda, f"rule {name.group(1)} has no conda environment"

@@ -388,6 +388,13 @@ def frontend_memory(wildcards):
     return getattr(frontends.entry(wildcards.frontend), "memory_mb", 2000)
 
 
+def frontend_env(wildcards):
+    """The conda environment of a front end's jobs: envs/<front end>.yaml, or for a front end of a plugin without
+    one, envs/features.yaml (numpy, scipy, soundfile, kaldiio: what the shared front-end code needs)."""
+    own = Path(REPO, "envs", f"{wildcards.frontend}.yaml")
+    return str(own if own.is_file() else Path(REPO, "envs", "features.yaml"))
+
+
 def frontend_gpus(wildcards):
     """GPUs a recording's extraction asks its scheduler for: compute.gpus_per_job for a front end that uses one."""
     front = frontends.entry(wildcards.frontend)

@@ -13,7 +13,7 @@ rule frontend_recording:
     benchmark:
         f"{RESULTS}/benchmarks/{{frontend}}/{{recording}}.tsv"
     conda:
-        "../../envs/{frontend}.yaml"
+        frontend_env
     threads: 1
     resources:
         mem_mb=frontend_memory,
@@ -41,7 +41,7 @@ rule frontend_partition:
     log:
         f"{RESULTS}/logs/{{frontend}}/{{partition}}.log",
     conda:
-        "../../envs/{frontend}.yaml"
+        frontend_env
     resources:
         mem_mb=2000,
         runtime=10,
