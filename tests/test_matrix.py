@@ -32,7 +32,7 @@ from snakemake_runner import REPO, TINY, TINY_CFG, dry_run_jobs, run_ok
 pytestmark = pytest.mark.slow
 
 MATRIX = REPO / "tests" / "configs" / "matrix.yaml"
-NETWORKS = ("dilated", "downup", "blstm")
+NETWORKS = tuple(yaml.safe_load(MATRIX.read_text())["networks"])
 CLI = Path(sys.executable).with_name("longterm-emotion")
 
 
