@@ -27,8 +27,6 @@ ENVIRONMENTS = sorted(
 )
 
 
-
-
 # Plugin modules as absolute paths: jobs and bundles import them wherever they run.
 PLUGINS = plugins.resolved(config["plugins"])
 DIMENSIONS = config["dimensions"]
@@ -390,7 +388,8 @@ def frontend_memory(wildcards):
 
 def frontend_env(wildcards):
     """The conda environment of a front end's jobs: envs/<front end>.yaml, or for a front end of a plugin without
-    one, envs/features.yaml (numpy, scipy, soundfile, kaldiio: what the shared front-end code needs)."""
+    one, envs/features.yaml (numpy, scipy, soundfile, kaldiio: what the shared front-end code needs).
+    """
     own = Path(REPO, "envs", f"{wildcards.frontend}.yaml")
     return str(own if own.is_file() else Path(REPO, "envs", "features.yaml"))
 
