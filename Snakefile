@@ -36,7 +36,9 @@ configfile: str(REPO / "config.yaml")
 # As a module (`config: ...` given), the configfile line above is skipped: settings the caller
 # leaves out come from this workflow's config.yaml, as they do for --configfile.
 fill_missing(config, yaml.safe_load((REPO / "config.yaml").read_text()))
-plugins.load(config.get("plugins"))  # networks and front ends of the user's, registered before the checks
+plugins.load(
+    config.get("plugins")
+)  # networks and front ends of the user's, registered before the checks
 check(config, SCHEMA)
 validate(config, SCHEMA)  # fills in the defaults
 check_semantics(

@@ -5,6 +5,7 @@ from snakemake.exceptions import WorkflowError
 
 from longterm_emotion import constants
 from longterm_emotion import frontends
+from longterm_emotion import layout
 from longterm_emotion import methods
 from longterm_emotion import plugins
 from longterm_emotion import versions
@@ -22,12 +23,13 @@ TABLE_METHODS = methods.table_methods(NETWORKS)
 COMPARISONS = methods.comparisons(NETWORKS, config["comparisons"])
 # The workflow's conda environments (envs/*.yaml): rule versions lists what each has installed.
 ENVIRONMENTS = sorted(
-    path.stem for path in Path(workflow.current_basedir, "..", "..", "envs").glob("*.yaml")
+    path.stem
+    for path in Path(workflow.current_basedir, "..", "..", "envs").glob("*.yaml")
 )
 
 
 def installed_versions():
-    """Param of rule environment_versions: what the interpreter running Snakemake has installed, so that an
+    """Param of the environment_versions rule: what the interpreter running Snakemake has installed, so that an
     upgrade reruns the table (with --use-conda, a changed environment file does)."""
     return versions.installed()
 
@@ -36,14 +38,14 @@ def installed_versions():
 PLUGINS = plugins.resolved(config["plugins"])
 DIMENSIONS = config["dimensions"]
 RESULTS = config["results_dir"]
+# Every path below results_dir, of every rule: src/longterm_emotion/layout.py.
+LAYOUT = layout.Layout(RESULTS)
 # Fbank features (and the aligned labels.csv) always live in features/; the networks read the
 # stacked features of the configured front end (features.frontend): fbank's, or results/<front end>/.
 FRONTEND = config["features"]["frontend"]
-FBANK_FEATURES = f"{RESULTS}/features"
-FEATURES = FBANK_FEATURES if FRONTEND == "fbank" else f"{RESULTS}/{FRONTEND}"
 MANIFEST = config["manifest"]
 SYNTHETIC = config["data_dir"] is None and MANIFEST is None
-CORPUS = f"{RESULTS}/corpus" if SYNTHETIC else config["data_dir"]
+CORPUS = LAYOUT.corpus() if SYNTHETIC else config["data_dir"]
 # Where the features read the recordings from: an AVEC 2016-layout folder or a manifest CSV.
 CORPUS_SOURCE = {"manifest": MANIFEST} if MANIFEST else {"data_dir": CORPUS}
 # sweep/sweep.csv of a run on the control corpus (config evidence.control_sweep), or None.
@@ -123,7 +125,7 @@ def stem_of(name):
 
 def stacked_features(partitions=PARTITIONS):
     """The stacked-feature index of each partition, by partition name."""
-    return {p: f"{FEATURES}/{p}/stacked.scp" for p in partitions}
+    return {p: LAYOUT.features(FRONTEND, p) for p in partitions}
 
 
 def network_settings(wildcards):
@@ -153,7 +155,7 @@ def grid_point_settings(wildcards):
 def grid_point_files(wildcards):
     """The one-row tables of every grid point of a network and dimension (the selection's input)."""
     return expand(
-        f"{RESULTS}/tune/{wildcards.network}_{wildcards.dimension}/point_{{point}}.csv",
+        LAYOUT.tune_point(wildcards.network, wildcards.dimension, "{point}"),
         point=range(GRID_POINTS),
     )
 
@@ -166,7 +168,7 @@ def timing_settings(wildcards):
 def grid_tables():
     """The grid table of every network and dimension, keyed '<network>_<dimension>'."""
     return {
-        f"{network}_{dimension}": f"{RESULTS}/tune/{network}_{dimension}_grid.csv"
+        f"{network}_{dimension}": LAYOUT.tune_grid(network, dimension)
         for network in NETWORKS
         for dimension in DIMENSIONS
     }
@@ -187,17 +189,18 @@ def table_inputs(wildcards):
     """scores_<method> and predictions_<method> of every method of the dimension's table."""
     files = {}
     for method in TABLE_METHODS:
-        for kind in ("scores", "predictions"):
-            files[f"{kind}_{method}"] = (
-                f"{RESULTS}/train/{method}/{wildcards.dimension}/{kind}.csv"
-            )
+        for kind, name in (
+            ("scores", layout.SCORES),
+            ("predictions", layout.PREDICTIONS),
+        ):
+            files[f"{kind}_{method}"] = LAYOUT.method(method, wildcards.dimension, name)
     return files
 
 
 def figure5_predictions():
     """predictions.csv of the networks Figure 5 shows, keyed '<network>/<dimension>'."""
     return {
-        f"{network}/{dimension}": f"{RESULTS}/train/{network}/{dimension}/predictions.csv"
+        f"{network}/{dimension}": LAYOUT.method(network, dimension, layout.PREDICTIONS)
         for network in config["figure5"]["networks"]
         for dimension in DIMENSIONS
     }
@@ -289,7 +292,7 @@ def predict_audio_input(wildcards):
 
 def predicted_csvs(wildcards):
     """Target predict: one CSV per audio file of config key predict_audio."""
-    return [f"{RESULTS}/predictions/{stem}.csv" for stem in predict_audio_files()]
+    return [LAYOUT.prediction(stem) for stem in predict_audio_files()]
 
 
 @functools.cache
@@ -363,7 +366,7 @@ def recording_audio_file(wildcards):
 def frontend_recordings(wildcards):
     """The per-recording frame archives of a front end and partition."""
     return [
-        f"{RESULTS}/{wildcards.frontend}/recordings/{recording}.ark"
+        LAYOUT.frames(wildcards.frontend, recording)
         for recording in recording_names(wildcards.partition)
     ]
 
@@ -449,7 +452,9 @@ def comparison_methods():
 
 def _predictions(methods):
     return {
-        f"predictions_{dimension}_{method}": f"{RESULTS}/train/{method}/{dimension}/predictions.csv"
+        f"predictions_{dimension}_{method}": LAYOUT.method(
+            method, dimension, layout.PREDICTIONS
+        )
         for dimension in DIMENSIONS
         for method in methods
     }
@@ -473,10 +478,10 @@ def claims_inputs(wildcards):
     """predictions_<dimension>_<method> of the claims' methods, and the sweep, label study and timing."""
     return {
         **_predictions(claim_methods()),
-        "sweep_runs": f"{RESULTS}/sweep/sweep_runs.csv",
-        "spectrum": f"{RESULTS}/label_study/spectrum.csv",
-        "downsampling": f"{RESULTS}/label_study/downsampling.csv",
-        "timing": expand(f"{RESULTS}/timing/{{network}}.csv", network=NETWORKS),
+        "sweep_runs": LAYOUT.sweep_all_runs(),
+        "spectrum": LAYOUT.label_study("spectrum.csv"),
+        "downsampling": LAYOUT.label_study("downsampling.csv"),
+        "timing": expand(LAYOUT.timing("{network}"), network=NETWORKS),
     }
 
 
@@ -529,7 +534,7 @@ def partition_audio(partition):
 
 def robustness_labels(wildcards):
     """Input: the label rows of the degraded partition (its rows and gold standard, as the pipeline aligned them)."""
-    return f"{FBANK_FEATURES}/{robustness_partition()}/labels.csv"
+    return LAYOUT.labels(robustness_partition())
 
 
 def robustness_recordings(wildcards):
@@ -547,9 +552,7 @@ def robustness_condition_settings(wildcards):
 
 
 def robustness_condition_files():
-    return {
-        c: f"{RESULTS}/robustness/conditions/{c}.csv" for c in ROBUSTNESS_CONDITIONS
-    }
+    return {c: LAYOUT.robustness_condition(c) for c in ROBUSTNESS_CONDITIONS}
 
 
 # One audio file may back only one recording (by path and by content): no leakage between partitions.
