@@ -19,7 +19,7 @@ import kaldiio
 import numpy as np
 import pandas as pd
 
-from .. import constants
+from .. import constants, layout
 from ..settings import FeatureOptions
 from ..errors import InputDataError
 from . import corpus
@@ -153,7 +153,7 @@ class _Archive:
     """
 
     def __init__(self, out_dir: Path, name: str):
-        self.ark_path, self.scp_path = out_dir / f"{name}.ark", out_dir / f"{name}.scp"
+        self.ark_path, self.scp_path = out_dir / f"{name}{layout.ARK}", out_dir / f"{name}{layout.SCP}"
         with _writing(self.ark_path):
             self.ark = open(self.ark_path, "wb")  # noqa: SIM115 (closed in close())
         with _writing(self.scp_path):
@@ -206,7 +206,7 @@ def extract_partition(sources: list[RecordingSource], dimensions, options: Featu
     out_dir.mkdir(parents=True, exist_ok=True)
     rate = label_rate(options)
     tables = []
-    archives = {name: _Archive(out_dir, name) for name in ("fbank", "cmvn", "stacked")}
+    archives = {name: _Archive(out_dir, name) for name in (layout.FBANK, layout.CMVN, layout.STACKED)}
     try:
         for source in sources:
             samples = load_audio(source.audio, int(options.sample_rate))
@@ -215,7 +215,7 @@ def extract_partition(sources: list[RecordingSource], dimensions, options: Featu
             frames, stacked = features_for_audio(samples, options, rows, source=source.audio)
             archives["fbank"].write(source.name, frames)
             archives["cmvn"].write(source.name, cmvn_stats(frames))
-            archives["stacked"].write(source.name, stacked)
+            archives[layout.STACKED].write(source.name, stacked)
             table = pd.DataFrame({"recording": source.name, "frame": np.arange(rows), "frameTime": np.arange(rows) / rate})
             for dimension in dimensions:
                 table[dimension] = labels[dimension] if labels is not None else np.nan
@@ -227,7 +227,7 @@ def extract_partition(sources: list[RecordingSource], dimensions, options: Featu
         raise
     for archive in archives.values():
         archive.close()
-    labels_csv = out_dir / "labels.csv"
+    labels_csv = out_dir / layout.LABELS
     with _writing(labels_csv):
         pd.concat(tables, ignore_index=True).to_csv(labels_csv, index=False, float_format="%.6f")
 
@@ -240,8 +240,8 @@ def extract_corpus_partition(corpus_dir, partition: str, dimensions, options: Fe
 def load_partition(features_dir, dimensions) -> list[dict]:
     """Stacked features and labels of a partition: [{'recording', 'features' (T, D), 'labels' {dim: (T,)} or None}]."""
     features_dir = Path(features_dir)
-    stacked = kaldiio.load_scp(str(features_dir / "stacked.scp"))
-    labels = pd.read_csv(features_dir / "labels.csv")
+    stacked = kaldiio.load_scp(str(features_dir / f"{layout.STACKED}{layout.SCP}"))
+    labels = pd.read_csv(features_dir / layout.LABELS)
     items = []
     for recording, rows in labels.groupby("recording", sort=False):
         x = np.asarray(stacked[recording], dtype=np.float32)
