@@ -15,6 +15,7 @@ from longterm_emotion.data import corpus
 from longterm_emotion.data import features
 from longterm_emotion.data import synthetic
 from longterm_emotion.errors import InputDataError
+from longterm_emotion.settings import FeatureOptions
 
 CFG = {  # config.yaml's features section
     "sample_rate": 16000,
@@ -147,13 +148,13 @@ def test_fbank_frame_count_snip_edges(num_samples, frames):
     "seconds, rows", [(300.0, 7501), (299.99, 7500), (10.02, 251), (12.0, 301), (1.0, 26), (0.04, 2), (0.039, 1)]
 )
 def test_num_label_frames(seconds, rows):
-    assert features.label_rate(CFG) == 25.0
+    assert FeatureOptions.of(CFG).label_rate == 25.0
     assert features.num_label_frames(int(round(seconds * SR)), SR, 25.0) == rows
 
 
 @pytest.mark.parametrize("num_samples", [4_800_000, 4_799_840, 160_320, 16_000, 16_001, 160_319, 12_345])
 def test_stacked_rows_follow_the_rule(num_samples):
-    rows = features.num_label_frames(num_samples, SR, features.label_rate(CFG))
+    rows = features.num_label_frames(num_samples, SR, FeatureOptions.of(CFG).label_rate)
     n_frames = 1 + (num_samples - 400) // 160
     # Distinct frame contents: each frame's values identify it.
     frames = np.arange(n_frames, dtype=np.float32)[:, None] + np.arange(40, dtype=np.float32)[None, :] / 100

@@ -10,6 +10,7 @@ from longterm_emotion import methods
 from longterm_emotion import plugins
 from longterm_emotion import versions
 from longterm_emotion.nets import registry as networks
+from longterm_emotion.data import audio as audio_io
 from longterm_emotion.data import digests
 from longterm_emotion.data import index as corpus_index
 from longterm_emotion.data.corpus import display_name
@@ -265,24 +266,15 @@ def predict_audio_files():
         raise WorkflowError(
             "target predict needs a folder of audio files: --config predict_audio=DIR"
         )
-    folder = Path(PREDICT_AUDIO)
-    if not folder.is_dir():
+    if not Path(PREDICT_AUDIO).is_dir():
         raise WorkflowError(
             f"config key predict_audio: {PREDICT_AUDIO!r} is not a folder"
         )
-    files = {}
-    for path in sorted(folder.iterdir()):
-        if path.suffix.lower() in (".wav", ".flac", ".ogg"):
-            if path.stem in files:
-                raise WorkflowError(
-                    f"{path}: same name as {files[path.stem]} (outputs would collide)"
-                )
-            files[path.stem] = str(path)
-    if not files:
-        raise WorkflowError(
-            f"config key predict_audio: {PREDICT_AUDIO!r} holds no .wav, .flac or .ogg files"
-        )
-    return files
+    try:
+        files = audio_io.by_stem(audio_io.folder_audio_files(PREDICT_AUDIO))
+    except InputDataError as exc:
+        raise WorkflowError(f"config key predict_audio: {exc}") from None
+    return {stem: str(path) for stem, path in files.items()}
 
 
 def predict_audio_input(wildcards):

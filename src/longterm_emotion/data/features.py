@@ -84,11 +84,6 @@ def compute_fbank(samples, options: FeatureOptions | dict) -> np.ndarray:
     return np.concatenate(parts) if len(parts) > 1 else parts[0]
 
 
-def label_rate(options: FeatureOptions | dict) -> float:
-    """Label frames per second implied by the config's stacking (25 Hz by default)."""
-    return FeatureOptions.of(options).label_rate
-
-
 def num_label_frames(num_samples: int, sample_rate: float, rate: float) -> int:
     """Label rows of `num_samples` samples at `sample_rate`: the alignment rule of constants.num_label_frames."""
     return constants.num_label_frames(num_samples / sample_rate, rate)
@@ -132,7 +127,7 @@ def features_for_audio(samples, options: FeatureOptions | dict, rows: int | None
     if len(frames) == 0:
         raise InputDataError(source if source is not None else "<audio>", "audio is shorter than one analysis window")
     if rows is None:
-        rows = num_label_frames(count[0], options.sample_rate, label_rate(options))
+        rows = num_label_frames(count[0], options.sample_rate, options.label_rate)
     normalised, _, _ = normalise(frames, options.std_floor)
     return frames, stack_frames(normalised, int(options.stack), rows)
 
@@ -204,7 +199,7 @@ def extract_partition(sources: list[RecordingSource], dimensions, options: Featu
             raise ValueError(f"{source.name}: label files for {sorted(source.labels)}, expected {dimensions}")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    rate = label_rate(options)
+    rate = options.label_rate
     tables = []
     archives = {name: _Archive(out_dir, name) for name in (layout.FBANK, layout.CMVN, layout.STACKED)}
     try:

@@ -16,6 +16,7 @@ import pandas as pd
 
 from ..layout import Layout
 from ..constants import PAPER_MAX_CCC_LOSS, PAPER_POWER_SHARE, PAPER_TABLE_NUMBER
+from .tables import format_interval
 
 BEGIN, END = "<!-- results -->", "<!-- /results -->"
 # Figures of the results section (results/figures/<name>, copied to docs/figures/<name>).
@@ -48,12 +49,6 @@ def results_files(results_dir, dimensions, control: bool | None = None) -> dict[
     return files
 
 
-def _interval(value, low, high) -> str:
-    if np.isnan(value):
-        return "—"
-    return f"{value:.3f} [{low:.3f}, {high:.3f}]" if np.isfinite(low) else f"{value:.3f}"
-
-
 def _our_table(md_text: str) -> list[str]:
     """The lines of a Table 1/2 Markdown file up to the paper's RECOLA block (kept out of the README)."""
     ours = md_text.split("**RECOLA, numbers printed in the paper**")[0].strip().splitlines()
@@ -76,7 +71,7 @@ def claims_lines(scorecard: pd.DataFrame) -> list[str]:
         power = "—" if pd.isna(row["power"]) else f"{row['power']:.2f}"
         dimension = "" if pd.isna(row["dimension"]) else row["dimension"]
         partition = "" if pd.isna(row["partition"]) else row["partition"]
-        estimate = _interval(row["estimate"], row["low"], row["high"]) if not pd.isna(row["estimate"]) else "—"
+        estimate = format_interval(row["estimate"], row["low"], row["high"]) if not pd.isna(row["estimate"]) else "—"
         statistic = "" if pd.isna(row["statistic"]) else row["statistic"]
         lines.append(f"| `{row['claim']}` | {row['section']} | {row['statement']} | {dimension} | {partition} "
                      f"| {statistic} | {estimate} | {p} | {power} | **{row['verdict']}** |")
@@ -111,7 +106,7 @@ def results_text(files: dict[str, str], dimensions, figures_link: str = "docs/fi
     ]
     for dimension, rows in sweep.groupby("dimension", sort=False):
         rows = rows.sort_values("filter_length")
-        cells = [_interval(m, lo, hi) for m, lo, hi in zip(rows["dev_ccc_mean"], rows["dev_ccc_low"], rows["dev_ccc_high"])]
+        cells = [format_interval(m, lo, hi) for m, lo, hi in zip(rows["dev_ccc_mean"], rows["dev_ccc_low"], rows["dev_ccc_high"])]
         best = rows.loc[rows["dev_ccc_mean"].idxmax()]
         lines.append(f"| {dimension} (best L={int(best['filter_length'])}) | " + " | ".join(cells) + " |")
         lines.append(f"| {dimension}: train CCC at the best epoch | "
@@ -174,7 +169,7 @@ def results_text(files: dict[str, str], dimensions, figures_link: str = "docs/fi
     for _, row in comparisons.iterrows():
         p, holm = ("—" if np.isnan(row[c]) else f"{row[c]:.3f}" for c in ("p_value", "p_holm"))
         lines.append(f"| {row['dimension']} | {row['partition']} | {row['comparison']} "
-                     f"| {_interval(row['difference'], row['low'], row['high'])} | {p} | {holm} |")
+                     f"| {format_interval(row['difference'], row['low'], row['high'])} | {p} | {holm} |")
     lines += ["", f"![CCC per recording]({figures_link}/per_recording_ccc.png)", "",
               f"![Figure 5]({figures_link}/figure5_predictions.png)", "",
               "**Training time** (`results/tables/training_time.md`, one seed, whole training partition, median of "

@@ -16,7 +16,7 @@ from ..errors import InputDataError
 from ..constants import PAPER_TABLE_NUMBER, RUN_PREFIX
 from ..methods import label
 from .paper import PAPER_RECOLA, paper_table
-from .tables import write_table
+from .tables import format_interval, write_table
 
 def _score(scores: pd.DataFrame, partition: str, run: str, column: str) -> float:
     row = scores[(scores["partition"] == partition) & (scores["run"] == run)]
@@ -116,12 +116,6 @@ def format_convergence(row) -> str:
     if np.isnan(row["median_best_epoch"]):
         return "— | —"
     return f"{row['median_best_epoch']:g} | {row['share_at_cap']:.0%}"
-
-
-def format_interval(value: float, low: float, high: float) -> str:
-    if np.isnan(value):
-        return "—"
-    return f"{value:.3f} [{low:.3f}, {high:.3f}]" if not np.isnan(low) else f"{value:.3f}"
 
 
 def _with_intervals(ours: pd.DataFrame, intervals: pd.DataFrame) -> pd.DataFrame:

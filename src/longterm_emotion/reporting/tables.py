@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+
+
+def format_interval(value: float, low: float, high: float) -> str:
+    """'0.512 [0.401, 0.598]': an estimate and its interval, the estimate alone where the interval is not
+    finite (not computed), '—' where there is no estimate. Every table and text prints intervals so."""
+    if np.isnan(value):
+        return "—"
+    return f"{value:.3f} [{low:.3f}, {high:.3f}]" if np.isfinite(low) else f"{value:.3f}"
 
 
 def write_table(table: pd.DataFrame, stem, title: str, corpus_name: str, notes=(), floatfmt: str = ".3f") -> list[Path]:
