@@ -50,7 +50,7 @@ def small_corpus(tmp_path_factory, features_cfg):
     """{'corpus': corpus dir, 'features': features root with train/dev/test, 'cfg': synthetic section}."""
     root = tmp_path_factory.mktemp("small_corpus")
     synthetic.write_corpus(root / "corpus", SMALL_SYNTHETIC, workers=2)
-    for partition in corpus.PARTITIONS:
+    for partition in constants.PARTITIONS:
         features.extract_corpus_partition(root / "corpus", partition, DIMENSIONS, features_cfg, root / "features" / partition)
     return {"corpus": root / "corpus", "features": root / "features", "cfg": SMALL_SYNTHETIC}
 

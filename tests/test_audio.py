@@ -324,3 +324,18 @@ def test_mono_read_equals_down_mix_of_full_read(tmp_path):
     mono, mono_rate = audio.read_mono(path)
     assert rate == mono_rate == 8000
     np.testing.assert_array_equal(mono, audio.to_mono(samples))
+
+
+def test_folder_audio_files_and_their_names(tmp_path):
+    from longterm_emotion.data.audio import by_stem, folder_audio_files
+
+    for name in ("b.FLAC", "a.wav", "notes.txt", "c.ogg"):
+        (tmp_path / name).write_bytes(b"")
+    files = folder_audio_files(tmp_path)
+    assert [p.name for p in files] == ["a.wav", "b.FLAC", "c.ogg"]
+    assert by_stem(files) == {"a": tmp_path / "a.wav", "b": tmp_path / "b.FLAC", "c": tmp_path / "c.ogg"}
+    with pytest.raises(InputDataError, match="outputs a.csv would collide"):
+        by_stem([tmp_path / "a.wav", tmp_path / "x" / "a.flac"])
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(InputDataError, match="holds no audio files"):
+        folder_audio_files(tmp_path / "empty")

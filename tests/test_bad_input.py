@@ -14,6 +14,7 @@ import yaml
 from scipy.io import wavfile
 from scipy.signal import resample_poly
 
+from longterm_emotion import constants
 from longterm_emotion.data import corpus, features, synthetic
 from longterm_emotion.data.audio import read_wav
 from longterm_emotion.errors import InputDataError
@@ -39,7 +40,7 @@ def pristine(tmp_path_factory):
     """The unmodified corpus and its features (root/corpus, root/features/<partition>)."""
     root = tmp_path_factory.mktemp("pristine")
     synthetic.write_corpus(root / "corpus", SYN)
-    for partition in corpus.PARTITIONS:
+    for partition in constants.PARTITIONS:
         features.extract_corpus_partition(root / "corpus", partition, DIMS, CFG, root / "features" / partition)
     return root
 

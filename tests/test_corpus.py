@@ -1,6 +1,7 @@
 """Tests of the RECOLA AVEC 2016 layout reader: ARFF gold standards, rating CSVs, recording lists, labels."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from longterm_emotion.data import corpus
@@ -146,48 +147,6 @@ def test_gold_standard_round_trip(tmp_path):
 # --- individual ratings ---------------------------------------------------------------------
 
 
-def test_ratings_semicolon(tmp_path):
-    text = "time;FM1;FM2;FM3;FF1;FF2;FF3\n0.00;0.1;0.2;0.3;0.4;0.5;0.6\n0.04;-0.1;-0.2;-0.3;-0.4;-0.5;-0.6\n"
-    frame = corpus.read_ratings(write(tmp_path / "train_1.csv", text))
-    assert list(frame.columns) == ["time", *corpus.RATERS]
-    np.testing.assert_allclose(frame[list(corpus.RATERS)].to_numpy(), [[0.1, 0.2, 0.3, 0.4, 0.5, 0.6], [-0.1, -0.2, -0.3, -0.4, -0.5, -0.6]])
-
-
-def test_ratings_comma(tmp_path):
-    text = "time,FM1,FM2,FM3,FF1,FF2,FF3\n0.00,0.1,0.2,0.3,0.4,0.5,0.6\n"
-    frame = corpus.read_ratings(write(tmp_path / "train_1.csv", text))
-    np.testing.assert_allclose(frame.loc[0, list(corpus.RATERS)].to_numpy(float), [0.1, 0.2, 0.3, 0.4, 0.5, 0.6])
-
-
-def test_ratings_redistributed_single_file(tmp_path):
-    text = (
-        "Instance_name,frameTime,GoldStandard,time,FM1 ,FM2 ,FM3 ,FF1 ,FF2 ,FF3 \n"
-        "train_1,0.00,0.05,0.00,0.1 ,0.2 ,0.3 ,0.4 ,0.5 ,0.6 \n"
-        "train_1,0.04,0.06,0.04,0.0,0.0,0.0,0.0,0.0,1.0\n"
-    )
-    frame = corpus.read_ratings(write(tmp_path / "train_1.csv", text))
-    for rater in corpus.RATERS:
-        assert rater in frame.columns
-        assert frame[rater].dtype.kind == "f"
-    np.testing.assert_allclose(frame["FM2"], [0.2, 0.0])
-    np.testing.assert_allclose(frame["FF3"], [0.6, 1.0])
-    np.testing.assert_allclose(frame["GoldStandard"], [0.05, 0.06])
-
-
-def test_ratings_text_cell(tmp_path):
-    text = "time;FM1;FM2;FM3;FF1;FF2;FF3\n0.00;0.1;0.2;0.3;0.4;0.5;0.6\n0.04;0.1;0.2;n/a;0.4;0.5;0.6\n"
-    expect_error(corpus.read_ratings, write(tmp_path / "train_1.csv", text), "FM3", "not a number", "row 3")
-
-
-def test_ratings_without_raters(tmp_path):
-    expect_error(corpus.read_ratings, write(tmp_path / "train_1.csv", "time;a;b\n0;1;2\n"), "no rater columns")
-
-
-@pytest.mark.parametrize("text", ["", "\n"])
-def test_ratings_empty_file(tmp_path, text):
-    expect_error(corpus.read_ratings, write(tmp_path / "train_1.csv", text), "cannot read")
-
-
 def test_ratings_round_trip(tmp_path):
     rng = np.random.default_rng(3)
     times = np.arange(251) / 25.0
@@ -196,7 +155,7 @@ def test_ratings_round_trip(tmp_path):
     corpus.write_ratings(path, times, ratings)
     assert path == tmp_path / "ratings_individual_centred" / "valence" / "test_2.csv"
     assert path.read_text().splitlines()[0] == "time;FM1;FM2;FM3;FF1;FF2;FF3"
-    frame = corpus.read_ratings(path)
+    frame = pd.read_csv(path, sep=";")
     np.testing.assert_allclose(frame["time"], times, atol=5e-3)
     np.testing.assert_allclose(frame[list(corpus.RATERS)].to_numpy(), ratings, atol=5e-7)
 
@@ -212,26 +171,31 @@ def make_audio_dir(root, names):
     return root
 
 
-def test_list_recordings_numeric_order(tmp_path):
+def recording_names(root, partition, dimensions=()):
+    """The recording ids the pipeline's index gives a partition (audio only when `dimensions` is empty)."""
+    return [source.name for source in corpus.index_partition(root, partition, list(dimensions))]
+
+
+def test_recordings_in_numeric_order(tmp_path):
     names = [f"train_{n}.wav" for n in (10, 2, 1, 9, 11, 3)] + ["dev_1.wav", "train_x.wav", "train_1_old.wav", "train_4.txt"]
     root = make_audio_dir(tmp_path, names)
-    assert corpus.list_recordings(root, "train") == ["train_1", "train_2", "train_3", "train_9", "train_10", "train_11"]
-    assert corpus.list_recordings(root, "dev") == ["dev_1"]
+    assert recording_names(root, "train") == ["train_1", "train_2", "train_3", "train_9", "train_10", "train_11"]
+    assert recording_names(root, "dev") == ["dev_1"]
 
 
-def test_list_recordings_empty_partition(tmp_path):
+def test_recordings_of_an_empty_partition(tmp_path):
     root = make_audio_dir(tmp_path, ["train_1.wav", "dev_1.wav"])
     with pytest.raises(InputDataError) as info:
-        corpus.list_recordings(root, "test")
+        recording_names(root, "test")
     assert info.value.path == str(root / corpus.AUDIO_DIR)
     assert "'test'" in info.value.problem and "no recordings" in info.value.problem
 
 
-def test_list_recordings_errors(tmp_path):
+def test_recordings_errors(tmp_path):
     with pytest.raises(InputDataError, match="audio folder not found"):
-        corpus.list_recordings(tmp_path, "train")
+        recording_names(tmp_path, "train")
     with pytest.raises(ValueError, match="unknown partition"):
-        corpus.list_recordings(make_audio_dir(tmp_path, ["train_1.wav"]), "training")
+        recording_names(make_audio_dir(tmp_path, ["train_1.wav"]), "training")
 
 
 def labelled(root, recording, dimensions=("arousal", "valence"), n=5):
@@ -240,48 +204,60 @@ def labelled(root, recording, dimensions=("arousal", "valence"), n=5):
         corpus.write_gold_standard(corpus.gold_standard_path(root, d, recording), recording, d, np.arange(n) / 25, values)
 
 
-def test_read_labels(tmp_path):
-    labelled(tmp_path, "dev_1")
-    labels = corpus.read_labels(tmp_path, "dev", "dev_1", ["arousal", "valence"])
-    assert set(labels) == {"arousal", "valence"}
-    np.testing.assert_allclose(labels["arousal"], np.linspace(-0.5, 0.5, 5))
-    np.testing.assert_allclose(labels["valence"], -np.linspace(-0.5, 0.5, 5))
+def recorded(root, recording, dimensions=("arousal", "valence")):
+    """A recording's audio (empty) and its gold standards."""
+    make_audio_dir(root, [f"{recording}.wav"])
+    labelled(root, recording, dimensions)
 
 
-def test_read_labels_unlabelled_test(tmp_path):
-    labelled(tmp_path, "dev_1")
-    assert corpus.read_labels(tmp_path, "test", "test_1", ["arousal", "valence"]) is None
+def only_source(root, partition, dimensions=("arousal", "valence")):
+    (source,) = corpus.index_partition(root, partition, list(dimensions))
+    return source
 
 
-def test_read_labels_test_with_labels(tmp_path):
-    labelled(tmp_path, "test_1")
-    labels = corpus.read_labels(tmp_path, "test", "test_1", ["arousal", "valence"])
-    assert labels is not None and len(labels["valence"]) == 5
+def test_index_reads_labels(tmp_path):
+    recorded(tmp_path, "dev_1")
+    source = only_source(tmp_path, "dev")
+    assert set(source.labels) == {"arousal", "valence"}
+    np.testing.assert_allclose(corpus.read_gold_standard(source.labels["arousal"])[1], np.linspace(-0.5, 0.5, 5))
+    np.testing.assert_allclose(corpus.read_gold_standard(source.labels["valence"])[1], -np.linspace(-0.5, 0.5, 5))
 
 
-def test_read_labels_test_partly_labelled(tmp_path):
-    labelled(tmp_path, "test_1", dimensions=("arousal",))
+def test_index_unlabelled_test(tmp_path):
+    recorded(tmp_path, "dev_1")
+    make_audio_dir(tmp_path, ["test_1.wav"])
+    assert only_source(tmp_path, "test").labels is None
+
+
+def test_index_test_with_labels(tmp_path):
+    recorded(tmp_path, "test_1")
+    labels = only_source(tmp_path, "test").labels
+    assert labels is not None and len(corpus.read_gold_standard(labels["valence"])[1]) == 5
+
+
+def test_index_test_partly_labelled(tmp_path):
+    recorded(tmp_path, "test_1", dimensions=("arousal",))
     (tmp_path / corpus.GOLD_DIR / "valence").mkdir()
     with pytest.raises(InputDataError) as info:
-        corpus.read_labels(tmp_path, "test", "test_1", ["arousal", "valence"])
-    assert info.value.path == str(corpus.gold_standard_path(tmp_path, "valence", "test_1"))
+        only_source(tmp_path, "test")
+    assert str(corpus.gold_standard_path(tmp_path, "valence", "test_1")) in info.value.problem
 
 
 @pytest.mark.parametrize("partition", ["train", "dev"])
-def test_read_labels_missing_required(tmp_path, partition):
-    labelled(tmp_path, f"{partition}_1")
-    labelled(tmp_path, f"{partition}_2", dimensions=("arousal",))
+def test_index_missing_required_labels(tmp_path, partition):
+    recorded(tmp_path, f"{partition}_1")
+    recorded(tmp_path, f"{partition}_2", dimensions=("arousal",))
     with pytest.raises(InputDataError) as info:
-        corpus.read_labels(tmp_path, partition, f"{partition}_2", ["arousal", "valence"])
+        corpus.index_partition(tmp_path, partition, ["arousal", "valence"])
     missing = corpus.gold_standard_path(tmp_path, "valence", f"{partition}_2")
-    assert info.value.path == str(missing)
+    assert info.value.path == str(tmp_path / corpus.AUDIO_DIR / f"{partition}_2.wav")
     assert str(missing) in str(info.value) and "missing" in info.value.problem
 
 
-def test_read_labels_missing_dimension_folder(tmp_path):
-    labelled(tmp_path, "dev_1", dimensions=("arousal",))
+def test_index_missing_dimension_folder(tmp_path):
+    recorded(tmp_path, "dev_1", dimensions=("arousal",))
     with pytest.raises(InputDataError) as info:
-        corpus.read_labels(tmp_path, "dev", "dev_1", ["arousal", "dominance"])
+        only_source(tmp_path, "dev", ["arousal", "dominance"])
     assert info.value.path == str(tmp_path / corpus.GOLD_DIR / "dominance")
     assert "dominance" in info.value.problem and "folder" in info.value.problem
 

@@ -11,6 +11,7 @@ import pytest
 import torch
 import yaml
 
+from longterm_emotion import constants
 from longterm_emotion.experiments import baselines
 from longterm_emotion.data import corpus
 from longterm_emotion.experiments import common, final, outputs
@@ -301,7 +302,7 @@ def test_run_final_end_to_end(small_corpus, tmp_path):
 
     frames = pd.read_csv(out / "predictions.csv")
     assert list(frames.columns) == ["partition", "recording", "frameTime", "gold", "seed_0", "seed_1", "ensemble"]
-    expected_rows = sum(len(pd.read_csv(small_corpus["features"] / p / "labels.csv")) for p in corpus.PARTITIONS)
+    expected_rows = sum(len(pd.read_csv(small_corpus["features"] / p / "labels.csv")) for p in constants.PARTITIONS)
     assert len(frames) == expected_rows == 6 * 751
     np.testing.assert_allclose(frames["ensemble"], frames[["seed_0", "seed_1"]].mean(axis=1), atol=2e-6)
     assert frames.loc[frames["partition"] == "test", "gold"].isna().all()

@@ -10,10 +10,12 @@ import pandas as pd
 import pytest
 import torch
 
+from longterm_emotion import constants
 from longterm_emotion.data import corpus
 from longterm_emotion.data import features
 from longterm_emotion.data import synthetic
 from longterm_emotion.errors import InputDataError
+from longterm_emotion.settings import FeatureOptions
 
 CFG = {  # config.yaml's features section
     "sample_rate": 16000,
@@ -146,13 +148,13 @@ def test_fbank_frame_count_snip_edges(num_samples, frames):
     "seconds, rows", [(300.0, 7501), (299.99, 7500), (10.02, 251), (12.0, 301), (1.0, 26), (0.04, 2), (0.039, 1)]
 )
 def test_num_label_frames(seconds, rows):
-    assert features.label_rate(CFG) == 25.0
+    assert FeatureOptions.of(CFG).label_rate == 25.0
     assert features.num_label_frames(int(round(seconds * SR)), SR, 25.0) == rows
 
 
 @pytest.mark.parametrize("num_samples", [4_800_000, 4_799_840, 160_320, 16_000, 16_001, 160_319, 12_345])
 def test_stacked_rows_follow_the_rule(num_samples):
-    rows = features.num_label_frames(num_samples, SR, features.label_rate(CFG))
+    rows = features.num_label_frames(num_samples, SR, FeatureOptions.of(CFG).label_rate)
     n_frames = 1 + (num_samples - 400) // 160
     # Distinct frame contents: each frame's values identify it.
     frames = np.arange(n_frames, dtype=np.float32)[:, None] + np.arange(40, dtype=np.float32)[None, :] / 100
@@ -252,23 +254,28 @@ def tiny_corpus(tmp_path_factory):
 @pytest.fixture(scope="module")
 def extracted(tiny_corpus, tmp_path_factory):
     out = tmp_path_factory.mktemp("features")
-    for partition in corpus.PARTITIONS:
+    for partition in constants.PARTITIONS:
         features.extract_corpus_partition(tiny_corpus, partition, DIMS, CFG, out / partition)
     return out
 
 
+def recording_names(corpus_dir, partition):
+    """The recording ids the pipeline's index gives a partition, in numeric order."""
+    return [source.name for source in corpus.index_partition(corpus_dir, partition, DIMS)]
+
+
 def test_synthetic_corpus_layout(tiny_corpus):
-    assert corpus.list_recordings(tiny_corpus, "train") == ["train_1", "train_2"]
+    assert recording_names(tiny_corpus, "train") == ["train_1", "train_2"]
     assert not corpus.gold_standard_path(tiny_corpus, "arousal", "test_1").exists()
     assert not corpus.ratings_path(tiny_corpus, "valence", "test_1").exists()  # unreleased, like RECOLA's
     times, values = corpus.read_gold_standard(corpus.gold_standard_path(tiny_corpus, "valence", "dev_1"))
     assert len(times) == 301 and times[-1] == pytest.approx(12.0)
 
 
-@pytest.mark.parametrize("partition", corpus.PARTITIONS)
+@pytest.mark.parametrize("partition", constants.PARTITIONS)
 def test_extract_partition_outputs(tiny_corpus, extracted, partition):
     out = extracted / partition
-    recordings = corpus.list_recordings(tiny_corpus, partition)
+    recordings = recording_names(tiny_corpus, partition)
     fbank = kaldiio.load_scp(str(out / "fbank.scp"))
     cmvn = kaldiio.load_scp(str(out / "cmvn.scp"))
     stacked = kaldiio.load_scp(str(out / "stacked.scp"))
@@ -302,10 +309,10 @@ def test_extract_partition_outputs(tiny_corpus, extracted, partition):
                 np.testing.assert_allclose(rows[d], gold, atol=1e-9)
 
 
-@pytest.mark.parametrize("partition", corpus.PARTITIONS)
+@pytest.mark.parametrize("partition", constants.PARTITIONS)
 def test_load_partition(tiny_corpus, extracted, partition):
     items = features.load_partition(extracted / partition, DIMS)
-    assert [item["recording"] for item in items] == corpus.list_recordings(tiny_corpus, partition)
+    assert [item["recording"] for item in items] == recording_names(tiny_corpus, partition)
     for item in items:
         assert item["features"].shape == (301, 160)
         if partition == "test":

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 import yaml
 
+from longterm_emotion import constants
 from longterm_emotion.analysis.downsampling import resample_trajectory
 from longterm_emotion.data import corpus, features, index, manifest, synthetic
 from longterm_emotion.errors import InputDataError
@@ -37,13 +38,13 @@ def avec(tmp_path_factory):
     """A tiny synthetic corpus in the AVEC layout and its features, extracted from the folder."""
     root = tmp_path_factory.mktemp("avec")
     synthetic.write_corpus(root / "corpus", SYN)
-    for partition in corpus.PARTITIONS:
+    for partition in constants.PARTITIONS:
         features.extract_corpus_partition(root / "corpus", partition, DIMS, CFG, root / "features" / partition)
     return root
 
 
 def all_sources(corpus_dir):
-    return [s for p in corpus.PARTITIONS for s in corpus.index_partition(corpus_dir, p, DIMS)]
+    return [s for p in constants.PARTITIONS for s in corpus.index_partition(corpus_dir, p, DIMS)]
 
 
 @pytest.mark.parametrize("where", ["elsewhere", "inside"])
@@ -54,7 +55,7 @@ def test_manifest_gives_the_same_features_as_the_avec_layout(avec, tmp_path, whe
     text = path.read_text()
     if where == "inside":
         assert "recordings_audio/train_1.wav" in text and str(avec) not in text
-    for partition in corpus.PARTITIONS:
+    for partition in constants.PARTITIONS:
         out = tmp_path / "features" / partition
         features.extract_partition(manifest.index_partition(path, partition, DIMS), DIMS, CFG, out)
         for name in ARCHIVES:
@@ -212,7 +213,7 @@ def test_bad_manifest_stops_with_one_line(good_text, tmp_path, case, change, wor
         text = text.replace(old, new.format(c=c, g=c / corpus.GOLD_DIR), 1)
     path = tmp_path / "manifest.csv"
     path.write_text(text, encoding="latin-1")
-    for partition in corpus.PARTITIONS:  # the whole manifest is checked, whichever partition is asked for
+    for partition in constants.PARTITIONS:  # the whole manifest is checked, whichever partition is asked for
         with pytest.raises(InputDataError) as info:
             manifest.index_partition(path, partition, DIMS)
         message = str(info.value)

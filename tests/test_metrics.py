@@ -1,9 +1,12 @@
 """Tests of the evaluation metrics (CCC with population moments, RMSE, partition scoring)."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
-from longterm_emotion.metrics import ccc, rmse, score_partition, score_recordings
+from longterm_emotion.constants import RUN_PREFIX
+from longterm_emotion.experiments.outputs import score_frames
+from longterm_emotion.metrics import ccc, rmse
 
 
 def lin_ccc(y, p):
@@ -95,37 +98,46 @@ def test_rmse_values():
         rmse([1.0, 2.0], [1.0])
 
 
-def test_score_partition_concatenates():
+def frames_of(y_true, y_pred, partition="dev"):
+    """A one-run predictions table (experiments/outputs.frame_table's columns) of one partition's recordings."""
+    parts = [pd.DataFrame({"partition": partition, "recording": f"{partition}_{n}", "gold": y, f"{RUN_PREFIX}1": p,
+                           "ensemble": p})
+             for n, (y, p) in enumerate(zip(y_true, y_pred, strict=True), start=1)]
+    return pd.concat(parts, ignore_index=True)
+
+
+def _ensemble(scores, partition="dev"):
+    return scores[(scores["partition"] == partition) & (scores["run"] == "ensemble")].iloc[0]
+
+
+def test_partition_scores_concatenate_the_recordings():
     # Each recording alone: CCC +1 and -1 (mean 0). Concatenated, the large
     # between-recording level difference dominates and CCC is close to 1.
     y_true = [np.array([0.0, 1.0]), np.array([10.0, 11.0])]
     y_pred = [np.array([0.0, 1.0]), np.array([11.0, 10.0])]
-    per_recording = score_recordings(y_true, y_pred)
-    assert [r["ccc"] for r in per_recording] == pytest.approx([1.0, -1.0])
-    scores = score_partition(y_true, y_pred)
+    per_recording = [ccc(y, p) for y, p in zip(y_true, y_pred, strict=True)]
+    assert per_recording == pytest.approx([1.0, -1.0])
+    scores = score_frames(frames_of(y_true, y_pred))
     y_all, p_all = np.concatenate(y_true), np.concatenate(y_pred)
-    assert scores["ccc"] == pytest.approx(lin_ccc(y_all, p_all), rel=1e-12)
-    assert scores["ccc"] > 0.9
-    assert abs(scores["ccc"] - np.mean([r["ccc"] for r in per_recording])) > 0.5
-    assert scores["rmse"] == pytest.approx(np.sqrt(np.mean((y_all - p_all) ** 2)))
+    row = _ensemble(scores)
+    assert row["ccc"] == pytest.approx(lin_ccc(y_all, p_all), rel=1e-12)
+    assert row["ccc"] > 0.9
+    assert abs(row["ccc"] - np.mean(per_recording)) > 0.5
+    assert row["rmse"] == pytest.approx(np.sqrt(np.mean((y_all - p_all) ** 2)))
+    run = scores[scores["run"] == f"{RUN_PREFIX}1"].iloc[0]
+    assert (run["ccc"], run["rmse"]) == pytest.approx((row["ccc"], row["rmse"]))
 
 
-def test_score_partition_unequal_recording_lengths():
+def test_partition_scores_weight_recordings_by_length():
     # Concatenated totals weight recordings by length: the long recording dominates.
     y_true = [np.arange(100.0), np.array([0.0, 1.0])]
     y_pred = [np.arange(100.0), np.array([1.0, 0.0])]
-    assert score_partition(y_true, y_pred)["ccc"] == pytest.approx(
+    assert _ensemble(score_frames(frames_of(y_true, y_pred)))["ccc"] == pytest.approx(
         lin_ccc(np.concatenate(y_true), np.concatenate(y_pred)), rel=1e-12
     )
 
 
-def test_score_partition_length_mismatch():
-    with pytest.raises(ValueError):
-        score_partition([np.zeros(3)], [np.zeros(4)])
-    # Per-recording mismatches whose totals agree must not pass silently (misaligned frames).
-    with pytest.raises(ValueError, match="recording 0"):
-        score_partition([np.arange(3.0), np.arange(2.0)], [np.arange(2.0), np.arange(3.0)])
-    with pytest.raises(ValueError, match="sequences"):
-        score_partition([np.arange(3.0), np.arange(2.0)], [np.arange(5.0)])
-    with pytest.raises(ValueError):
-        score_recordings([np.arange(3.0)], [np.arange(3.0), np.arange(3.0)])
+def test_unlabelled_partition_is_not_scored():
+    frames = pd.concat([frames_of([np.arange(3.0)], [np.arange(3.0)]),
+                        frames_of([np.full(3, np.nan)], [np.arange(3.0)], partition="test")])
+    assert set(score_frames(frames)["partition"]) == {"dev"}

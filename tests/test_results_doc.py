@@ -32,8 +32,8 @@ def test_readme_block_is_the_text_between_the_markers():
 def test_tiny_run_results_doc_is_generated_from_its_results(tiny):
     text = (tiny / "docs" / "results.md").read_text(encoding="utf-8")
     assert text == results_doc.results_text(results_doc.results_files(tiny, DIMENSIONS), DIMENSIONS)
-    for name, path in results_doc.FIGURES.items():
-        assert (tiny / "docs" / "figures" / name).read_bytes() == (tiny / path).read_bytes(), name
+    for name in results_doc.FIGURES:
+        assert (tiny / "docs" / "figures" / name).read_bytes() == (tiny / "figures" / name).read_bytes(), name
         assert f"(docs/figures/{name})" in text
     assert "Dilated − BLSTM" in text and "synthetic RECOLA-layout corpus" in text
     assert "not computed here" not in text  # the paper's RECOLA block stays in the tables, not here

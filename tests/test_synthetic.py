@@ -11,6 +11,7 @@ regression.
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 import yaml
 from scipy.io import wavfile
@@ -45,7 +46,7 @@ def reduced(tmp_path_factory, features_cfg):
 
 
 def all_recordings(root):
-    return [r for p in ("train", "dev") for r in corpus.list_recordings(root, p)]
+    return [s.name for p in ("train", "dev") for s in corpus.index_partition(root, p, DIMENSIONS)]
 
 
 # --- (a) determinism -------------------------------------------------------------------------
@@ -79,8 +80,8 @@ def test_gold_standard_is_mean_of_centred_ratings_slow_and_plausible(reduced):
     root = reduced["corpus"]
     for recording in all_recordings(root):
         for d in DIMENSIONS:
-            raw = corpus.read_ratings(corpus.ratings_path(root, d, recording))[list(corpus.RATERS)].to_numpy()
-            centred = corpus.read_ratings(corpus.ratings_path(root, d, recording, centred=True))[list(corpus.RATERS)]
+            raw = pd.read_csv(corpus.ratings_path(root, d, recording), sep=";")[list(corpus.RATERS)].to_numpy()
+            centred = pd.read_csv(corpus.ratings_path(root, d, recording, centred=True), sep=";")[list(corpus.RATERS)]
             np.testing.assert_allclose(centred.to_numpy(), synthetic.centre_ratings(raw), atol=2e-6)
             times, gold = corpus.read_gold_standard(corpus.gold_standard_path(root, d, recording))
             np.testing.assert_allclose(gold, synthetic.centre_ratings(raw).mean(axis=1), atol=2e-6)
@@ -234,8 +235,9 @@ def test_written_corpus_has_avec_2016_layout(tmp_path, test_labels):
                 assert len(lines) == rows + 1
                 assert lines[-1].startswith(f"{(rows - 1) / LABEL_RATE:.2f};")
     # the partitions are readable by the corpus reader (test unlabelled unless asked)
-    assert corpus.list_recordings(tmp_path, "test") == ["test_1", "test_2"]
-    assert (corpus.read_labels(tmp_path, "test", "test_1", DIMENSIONS) is None) == (not test_labels)
+    sources = corpus.index_partition(tmp_path, "test", DIMENSIONS)
+    assert [s.name for s in sources] == ["test_1", "test_2"]
+    assert (sources[0].labels is None) == (not test_labels)
 
 
 def test_300_s_recording_has_7501_label_rows():

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 
 
@@ -34,20 +32,3 @@ def rmse(y_true, y_pred) -> float:
     if y.shape != p.shape:
         raise ValueError(f"rmse: lengths differ ({y.size} labels, {p.size} predictions)")
     return float(np.sqrt(np.mean((y - p) ** 2)))
-
-
-def score_partition(y_true: Sequence, y_pred: Sequence) -> dict:
-    """CCC and RMSE over all recordings of a partition concatenated, as AVEC scores."""
-    if len(y_true) != len(y_pred):
-        raise ValueError(f"score_partition: {len(y_true)} label sequences, {len(y_pred)} prediction sequences")
-    for i, (y, p) in enumerate(zip(y_true, y_pred)):
-        if np.size(y) != np.size(p):
-            raise ValueError(f"score_partition: recording {i} has {np.size(y)} labels, {np.size(p)} predictions")
-    y = np.concatenate([np.asarray(a, dtype=np.float64).ravel() for a in y_true])
-    p = np.concatenate([np.asarray(a, dtype=np.float64).ravel() for a in y_pred])
-    return {"ccc": ccc(y, p), "rmse": rmse(y, p)}
-
-
-def score_recordings(y_true: Sequence, y_pred: Sequence) -> list[dict]:
-    """CCC and RMSE of each recording on its own."""
-    return [{"ccc": ccc(y, p), "rmse": rmse(y, p)} for y, p in zip(y_true, y_pred, strict=True)]

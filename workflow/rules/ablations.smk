@@ -9,16 +9,24 @@ include: "ablations_common.smk"
 rule ablation_train:
     input:
         unpack(ablation_features),
-        settings=f"{RESULTS}/tune/{{network}}_{{dimension}}.yaml",
+        settings=LAYOUT.tune_settings("{network}", "{dimension}"),
     output:
-        predictions=f"{RESULTS}/ablations/runs/{{variant}}/{{network}}_{{dimension}}/predictions.csv",
-        history=f"{RESULTS}/ablations/runs/{{variant}}/{{network}}_{{dimension}}/history.csv",
-        convergence=f"{RESULTS}/ablations/runs/{{variant}}/{{network}}_{{dimension}}/convergence.csv",
-        chosen=f"{RESULTS}/ablations/runs/{{variant}}/{{network}}_{{dimension}}/chosen.yaml",
+        predictions=LAYOUT.ablation_run(
+            "{variant}", "{network}", "{dimension}", "predictions.csv"
+        ),
+        history=LAYOUT.ablation_run(
+            "{variant}", "{network}", "{dimension}", "history.csv"
+        ),
+        convergence=LAYOUT.ablation_run(
+            "{variant}", "{network}", "{dimension}", "convergence.csv"
+        ),
+        chosen=LAYOUT.ablation_run(
+            "{variant}", "{network}", "{dimension}", "chosen.yaml"
+        ),
     log:
-        f"{RESULTS}/logs/ablations/{{variant}}/{{network}}_{{dimension}}.log",
+        LAYOUT.log("ablations", "{variant}", "{network}_{dimension}"),
     benchmark:
-        f"{RESULTS}/benchmarks/ablations/{{variant}}/{{network}}_{{dimension}}.tsv"
+        LAYOUT.benchmark("ablations", "{variant}", "{network}_{dimension}")
     conda:
         "../../envs/torch.yaml"
     threads: config["compute"]["threads"]
@@ -40,12 +48,12 @@ rule ablation_train:
 
 rule ablation_postprocess:
     input:
-        predictions=f"{RESULTS}/train/{{network}}/{{dimension}}/predictions.csv",
+        predictions=LAYOUT.method("{network}", "{dimension}", "predictions.csv"),
     output:
-        frames=f"{RESULTS}/ablations/postprocessing/{{network}}_{{dimension}}.csv",
-        chain=f"{RESULTS}/ablations/postprocessing/{{network}}_{{dimension}}.json",
+        frames=LAYOUT.ablation_postprocessing("{network}", "{dimension}"),
+        chain=LAYOUT.ablation_postprocessing("{network}", "{dimension}", ".json"),
     log:
-        f"{RESULTS}/logs/ablations/postprocessing/{{network}}_{{dimension}}.log",
+        LAYOUT.log("ablations", "postprocessing", "{network}_{dimension}"),
     conda:
         "../../envs/egemaps.yaml"
     threads: 1
@@ -62,11 +70,11 @@ rule ablation_postprocess:
 rule ablation_timing:
     input:
         **stacked_features(["train"]),
-        settings=f"{RESULTS}/tune/{{network}}_{DIMENSIONS[0]}.yaml",
+        settings=LAYOUT.tune_settings("{network}", DIMENSIONS[0]),
     output:
-        timing=f"{RESULTS}/ablations/timing/{{network}}.csv",
+        timing=LAYOUT.ablation_timing("{network}"),
     log:
-        f"{RESULTS}/logs/ablations/timing/{{network}}.log",
+        LAYOUT.log("ablations", "timing", "{network}"),
     conda:
         "../../envs/torch.yaml"
     threads: whole_machine
@@ -89,22 +97,22 @@ rule ablations_tables:
     input:
         unpack(ablation_table_inputs),
     output:
-        csv=f"{RESULTS}/tables/ablations.csv",
-        tex=f"{RESULTS}/tables/ablations.tex",
+        csv=LAYOUT.table("ablations", ".csv"),
+        tex=LAYOUT.table("ablations", ".tex"),
         md=report(
-            f"{RESULTS}/tables/ablations.md",
+            LAYOUT.table("ablations", ".md"),
             caption="../report/ablations.rst",
             category="8 Ablations",
         ),
-        claims_csv=f"{RESULTS}/tables/ablation_claims.csv",
-        claims_tex=f"{RESULTS}/tables/ablation_claims.tex",
+        claims_csv=LAYOUT.table("ablation_claims", ".csv"),
+        claims_tex=LAYOUT.table("ablation_claims", ".tex"),
         claims_md=report(
-            f"{RESULTS}/tables/ablation_claims.md",
+            LAYOUT.table("ablation_claims", ".md"),
             caption="../report/ablations.rst",
             category="8 Ablations",
         ),
     log:
-        f"{RESULTS}/logs/tables/ablations.log",
+        LAYOUT.log("tables", "ablations"),
     conda:
         "../../envs/plots.yaml"
     resources:

@@ -14,8 +14,10 @@ wildcard_constraints:
 
 def ablation_features(wildcards):
     """The stacked features of every partition in the variant's front end."""
-    folder = ablation_study.variant_features(ABLATION_VARIANTS[wildcards.variant])
-    return {p: f"{RESULTS}/{folder}/{p}/stacked.scp" for p in PARTITIONS}
+    return {
+        p: LAYOUT.features(ABLATION_VARIANTS[wildcards.variant].frontend, p)
+        for p in PARTITIONS
+    }
 
 
 def ablation_variant(wildcards):
@@ -26,7 +28,7 @@ def ablation_run_folders():
     """{variant: {'<network>_<dimension>': run folder}} of every trained variant."""
     return {
         v: {
-            f"{n}_{d}": f"{RESULTS}/ablations/runs/{v}/{n}_{d}"
+            f"{n}_{d}": LAYOUT.ablation_run(v, n, d)
             for n in ABLATION_NETWORKS
             for d in DIMENSIONS
         }
@@ -38,8 +40,8 @@ def ablation_postprocessing_files():
     """{'<network>_<dimension>': [frames csv, chain json]} of the post-processing study."""
     return {
         f"{n}_{d}": [
-            f"{RESULTS}/ablations/postprocessing/{n}_{d}.csv",
-            f"{RESULTS}/ablations/postprocessing/{n}_{d}.json",
+            LAYOUT.ablation_postprocessing(n, d),
+            LAYOUT.ablation_postprocessing(n, d, ".json"),
         ]
         for n in ABLATION_NETWORKS
         for d in DIMENSIONS
@@ -47,16 +49,12 @@ def ablation_postprocessing_files():
 
 
 def ablation_timing_files():
-    return {n: f"{RESULTS}/ablations/timing/{n}.csv" for n in ABLATION_NETWORKS}
+    return {n: LAYOUT.ablation_timing(n) for n in ABLATION_NETWORKS}
 
 
 def ablation_labels():
     """The aligned labels of dev and test (the tables rule scores with them; nothing before it reads test's)."""
-    return {
-        p: f"{FBANK_FEATURES}/{p}/labels.csv"
-        for p in PARTITIONS
-        if p in ("dev", "test")
-    }
+    return {p: LAYOUT.labels(p) for p in PARTITIONS if p in ("dev", "test")}
 
 
 def ablation_table_inputs(wildcards):

@@ -5,19 +5,19 @@
 
 rule avec_baseline:
     input:
-        **{p: f"{RESULTS}/egemaps/{p}/frames.scp" for p in PARTITIONS},
+        **{p: LAYOUT.features("egemaps", p, "frames.scp") for p in PARTITIONS},
     output:
-        predictions=f"{RESULTS}/train/avec_baseline/{{dimension}}/predictions.csv",
-        scores=f"{RESULTS}/train/avec_baseline/{{dimension}}/scores.csv",
-        history=f"{RESULTS}/train/avec_baseline/{{dimension}}/history.csv",
-        note=f"{RESULTS}/train/avec_baseline/{{dimension}}/note.txt",
+        predictions=LAYOUT.method("avec_baseline", "{dimension}", layout.PREDICTIONS),
+        scores=LAYOUT.method("avec_baseline", "{dimension}", layout.SCORES),
+        history=LAYOUT.method("avec_baseline", "{dimension}", layout.HISTORY),
+        note=LAYOUT.method("avec_baseline", "{dimension}", layout.NOTE),
         per_recording=directory(
-            f"{RESULTS}/train/avec_baseline/{{dimension}}/per_recording"
+            LAYOUT.method("avec_baseline", "{dimension}", layout.PER_RECORDING)
         ),
     log:
-        f"{RESULTS}/logs/train/avec_baseline_{{dimension}}.log",
+        LAYOUT.log("train", "avec_baseline_{dimension}"),
     benchmark:
-        f"{RESULTS}/benchmarks/train/avec_baseline_{{dimension}}.tsv"
+        LAYOUT.benchmark("train", "avec_baseline_{dimension}")
     conda:
         "../../envs/egemaps.yaml"
     threads: 1
@@ -38,6 +38,6 @@ rule avec_baseline:
 rule avec:
     input:
         expand(
-            f"{RESULTS}/train/avec_baseline/{{dimension}}/scores.csv",
+            LAYOUT.method("avec_baseline", "{dimension}", layout.SCORES),
             dimension=DIMENSIONS,
         ),

@@ -5,10 +5,12 @@ from snakemake.exceptions import WorkflowError
 
 from longterm_emotion import constants
 from longterm_emotion import frontends
+from longterm_emotion import layout
 from longterm_emotion import methods
 from longterm_emotion import plugins
 from longterm_emotion import versions
 from longterm_emotion.nets import registry as networks
+from longterm_emotion.data import audio as audio_io
 from longterm_emotion.data import digests
 from longterm_emotion.data import index as corpus_index
 from longterm_emotion.data.corpus import display_name
@@ -31,14 +33,14 @@ ENVIRONMENTS = sorted(
 PLUGINS = plugins.resolved(config["plugins"])
 DIMENSIONS = config["dimensions"]
 RESULTS = config["results_dir"]
+# Every path below results_dir, of every rule: src/longterm_emotion/layout.py.
+LAYOUT = layout.Layout(RESULTS)
 # Fbank features (and the aligned labels.csv) always live in features/; the networks read the
 # stacked features of the configured front end (features.frontend): fbank's, or results/<front end>/.
 FRONTEND = config["features"]["frontend"]
-FBANK_FEATURES = f"{RESULTS}/features"
-FEATURES = f"{RESULTS}/{frontends.entry(FRONTEND).folder}"
 MANIFEST = config["manifest"]
 SYNTHETIC = config["data_dir"] is None and MANIFEST is None
-CORPUS = f"{RESULTS}/corpus" if SYNTHETIC else config["data_dir"]
+CORPUS = LAYOUT.corpus() if SYNTHETIC else config["data_dir"]
 # Where the features read the recordings from: an AVEC 2016-layout folder or a manifest CSV.
 CORPUS_SOURCE = {"manifest": MANIFEST} if MANIFEST else {"data_dir": CORPUS}
 # sweep/sweep.csv of a run on the control corpus (config evidence.control_sweep), or None.
@@ -118,7 +120,7 @@ def stem_of(name):
 
 def stacked_features(partitions=PARTITIONS):
     """The stacked-feature index of each partition, by partition name."""
-    return {p: f"{FEATURES}/{p}/stacked.scp" for p in partitions}
+    return {p: LAYOUT.features(FRONTEND, p) for p in partitions}
 
 
 def network_settings(wildcards):
@@ -148,7 +150,7 @@ def grid_point_settings(wildcards):
 def grid_point_files(wildcards):
     """The one-row tables of every grid point of a network and dimension (the selection's input)."""
     return expand(
-        f"{RESULTS}/tune/{wildcards.network}_{wildcards.dimension}/point_{{point}}.csv",
+        LAYOUT.tune_point(wildcards.network, wildcards.dimension, "{point}"),
         point=range(GRID_POINTS),
     )
 
@@ -161,7 +163,7 @@ def timing_settings(wildcards):
 def grid_tables():
     """The grid table of every network and dimension, keyed '<network>_<dimension>'."""
     return {
-        f"{network}_{dimension}": f"{RESULTS}/tune/{network}_{dimension}_grid.csv"
+        f"{network}_{dimension}": LAYOUT.tune_grid(network, dimension)
         for network in NETWORKS
         for dimension in DIMENSIONS
     }
@@ -182,17 +184,18 @@ def table_inputs(wildcards):
     """scores_<method> and predictions_<method> of every method of the dimension's table."""
     files = {}
     for method in TABLE_METHODS:
-        for kind in ("scores", "predictions"):
-            files[f"{kind}_{method}"] = (
-                f"{RESULTS}/train/{method}/{wildcards.dimension}/{kind}.csv"
-            )
+        for kind, name in (
+            ("scores", layout.SCORES),
+            ("predictions", layout.PREDICTIONS),
+        ):
+            files[f"{kind}_{method}"] = LAYOUT.method(method, wildcards.dimension, name)
     return files
 
 
 def figure5_predictions():
     """predictions.csv of the networks Figure 5 shows, keyed '<network>/<dimension>'."""
     return {
-        f"{network}/{dimension}": f"{RESULTS}/train/{network}/{dimension}/predictions.csv"
+        f"{network}/{dimension}": LAYOUT.method(network, dimension, layout.PREDICTIONS)
         for network in config["figure5"]["networks"]
         for dimension in DIMENSIONS
     }
@@ -257,24 +260,15 @@ def predict_audio_files():
         raise WorkflowError(
             "target predict needs a folder of audio files: --config predict_audio=DIR"
         )
-    folder = Path(PREDICT_AUDIO)
-    if not folder.is_dir():
+    if not Path(PREDICT_AUDIO).is_dir():
         raise WorkflowError(
             f"config key predict_audio: {PREDICT_AUDIO!r} is not a folder"
         )
-    files = {}
-    for path in sorted(folder.iterdir()):
-        if path.suffix.lower() in (".wav", ".flac", ".ogg"):
-            if path.stem in files:
-                raise WorkflowError(
-                    f"{path}: same name as {files[path.stem]} (outputs would collide)"
-                )
-            files[path.stem] = str(path)
-    if not files:
-        raise WorkflowError(
-            f"config key predict_audio: {PREDICT_AUDIO!r} holds no .wav, .flac or .ogg files"
-        )
-    return files
+    try:
+        files = audio_io.by_stem(audio_io.folder_audio_files(PREDICT_AUDIO))
+    except InputDataError as exc:
+        raise WorkflowError(f"config key predict_audio: {exc}") from None
+    return {stem: str(path) for stem, path in files.items()}
 
 
 def predict_audio_input(wildcards):
@@ -284,7 +278,7 @@ def predict_audio_input(wildcards):
 
 def predicted_csvs(wildcards):
     """Target predict: one CSV per audio file of config key predict_audio."""
-    return [f"{RESULTS}/predictions/{stem}.csv" for stem in predict_audio_files()]
+    return [LAYOUT.prediction(stem) for stem in predict_audio_files()]
 
 
 @functools.cache
@@ -358,7 +352,7 @@ def recording_audio_file(wildcards):
 def frontend_recordings(wildcards):
     """The per-recording frame archives of a front end and partition."""
     return [
-        f"{RESULTS}/{wildcards.frontend}/recordings/{recording}.ark"
+        LAYOUT.frames(wildcards.frontend, recording)
         for recording in recording_names(wildcards.partition)
     ]
 
@@ -452,7 +446,9 @@ def comparison_methods():
 
 def _predictions(methods):
     return {
-        f"predictions_{dimension}_{method}": f"{RESULTS}/train/{method}/{dimension}/predictions.csv"
+        f"predictions_{dimension}_{method}": LAYOUT.method(
+            method, dimension, layout.PREDICTIONS
+        )
         for dimension in DIMENSIONS
         for method in methods
     }
@@ -476,10 +472,10 @@ def claims_inputs(wildcards):
     """predictions_<dimension>_<method> of the claims' methods, and the sweep, label study and timing."""
     return {
         **_predictions(claim_methods()),
-        "sweep_runs": f"{RESULTS}/sweep/sweep_runs.csv",
-        "spectrum": f"{RESULTS}/label_study/spectrum.csv",
-        "downsampling": f"{RESULTS}/label_study/downsampling.csv",
-        "timing": expand(f"{RESULTS}/timing/{{network}}.csv", network=NETWORKS),
+        "sweep_runs": LAYOUT.sweep_all_runs(),
+        "spectrum": LAYOUT.label_study("spectrum.csv"),
+        "downsampling": LAYOUT.label_study("downsampling.csv"),
+        "timing": expand(LAYOUT.timing("{network}"), network=NETWORKS),
     }
 
 
@@ -532,7 +528,7 @@ def partition_audio(partition):
 
 def robustness_labels(wildcards):
     """Input: the label rows of the degraded partition (its rows and gold standard, as the pipeline aligned them)."""
-    return f"{FBANK_FEATURES}/{robustness_partition()}/labels.csv"
+    return LAYOUT.labels(robustness_partition())
 
 
 def robustness_recordings(wildcards):
@@ -550,9 +546,7 @@ def robustness_condition_settings(wildcards):
 
 
 def robustness_condition_files():
-    return {
-        c: f"{RESULTS}/robustness/conditions/{c}.csv" for c in ROBUSTNESS_CONDITIONS
-    }
+    return {c: LAYOUT.robustness_condition(c) for c in ROBUSTNESS_CONDITIONS}
 
 
 # One audio file may back only one recording (by path and by content): no leakage between partitions.

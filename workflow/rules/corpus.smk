@@ -2,11 +2,11 @@ if SYNTHETIC:
 
     rule synthetic_corpus:
         output:
-            corpus=directory(f"{RESULTS}/corpus"),
+            corpus=directory(LAYOUT.corpus()),
         log:
-            f"{RESULTS}/logs/synthetic_corpus.log",
+            LAYOUT.log("synthetic_corpus"),
         benchmark:
-            f"{RESULTS}/benchmarks/synthetic_corpus.tsv"
+            LAYOUT.benchmark("synthetic_corpus")
         conda:
             "../../envs/features.yaml"
         threads: 8

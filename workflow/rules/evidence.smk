@@ -6,15 +6,15 @@ rule comparisons:
     input:
         unpack(comparison_inputs),
     output:
-        csv=f"{RESULTS}/tables/comparisons.csv",
-        tex=f"{RESULTS}/tables/comparisons.tex",
+        csv=LAYOUT.table("comparisons", ".csv"),
+        tex=LAYOUT.table("comparisons", ".tex"),
         md=report(
-            f"{RESULTS}/tables/comparisons.md",
+            LAYOUT.table("comparisons", ".md"),
             caption="../report/comparisons.rst",
             category="6 Results",
         ),
     log:
-        f"{RESULTS}/logs/tables/comparisons.log",
+        LAYOUT.log("tables", "comparisons"),
     conda:
         "../../envs/plots.yaml"
     params:
@@ -33,15 +33,15 @@ rule claims:
     input:
         unpack(claims_inputs),
     output:
-        csv=f"{RESULTS}/tables/claims.csv",
-        tex=f"{RESULTS}/tables/claims.tex",
+        csv=LAYOUT.table("claims", ".csv"),
+        tex=LAYOUT.table("claims", ".tex"),
         md=report(
-            f"{RESULTS}/tables/claims.md",
+            LAYOUT.table("claims", ".md"),
             caption="../report/claims.rst",
             category="6 Results",
         ),
     log:
-        f"{RESULTS}/logs/tables/claims.log",
+        LAYOUT.log("tables", "claims"),
     conda:
         "../../envs/plots.yaml"
     params:
@@ -61,14 +61,14 @@ rule per_recording:
     input:
         unpack(per_recording_inputs),
     output:
-        csv=f"{RESULTS}/tables/per_recording_ccc.csv",
+        csv=LAYOUT.table("per_recording_ccc", ".csv"),
         figure=report(
-            f"{RESULTS}/figures/per_recording_ccc.png",
+            LAYOUT.figure("per_recording_ccc.png"),
             caption="../report/per_recording.rst",
             category="6 Results",
         ),
     log:
-        f"{RESULTS}/logs/per_recording.log",
+        LAYOUT.log("per_recording"),
     conda:
         "../../envs/plots.yaml"
     params:
@@ -84,17 +84,17 @@ if CONTROL_SWEEP:
 
     rule figure1_corpora:
         input:
-            sweep=f"{RESULTS}/sweep/sweep.csv",
+            sweep=LAYOUT.sweep(".csv"),
             control=CONTROL_SWEEP,
         output:
             figure=report(
-                f"{RESULTS}/figures/figure1_corpora.png",
+                LAYOUT.figure("figure1_corpora.png"),
                 caption="../report/figure1_corpora.rst",
                 category="4 Preliminary experiment",
             ),
-            control=f"{RESULTS}/{results_doc.CONTROL_SWEEP}",
+            control=LAYOUT.control_sweep(),
         log:
-            f"{RESULTS}/logs/figure1_corpora.log",
+            LAYOUT.log("figure1_corpora"),
         conda:
             "../../envs/plots.yaml"
         params:

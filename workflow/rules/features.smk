@@ -2,17 +2,17 @@ rule extract_features:
     input:
         corpus=corpus_files,
     output:
-        fbank_ark=f"{FBANK_FEATURES}/{{partition}}/fbank.ark",
-        fbank_scp=f"{FBANK_FEATURES}/{{partition}}/fbank.scp",
-        cmvn_ark=f"{FBANK_FEATURES}/{{partition}}/cmvn.ark",
-        cmvn_scp=f"{FBANK_FEATURES}/{{partition}}/cmvn.scp",
-        stacked_ark=f"{FBANK_FEATURES}/{{partition}}/stacked.ark",
-        stacked_scp=f"{FBANK_FEATURES}/{{partition}}/stacked.scp",
-        labels=f"{FBANK_FEATURES}/{{partition}}/labels.csv",
+        fbank_ark=LAYOUT.features("fbank", "{partition}", "fbank.ark"),
+        fbank_scp=LAYOUT.features("fbank", "{partition}", "fbank.scp"),
+        cmvn_ark=LAYOUT.features("fbank", "{partition}", "cmvn.ark"),
+        cmvn_scp=LAYOUT.features("fbank", "{partition}", "cmvn.scp"),
+        stacked_ark=LAYOUT.features("fbank", "{partition}", "stacked.ark"),
+        stacked_scp=LAYOUT.features("fbank", "{partition}", "stacked.scp"),
+        labels=LAYOUT.features("fbank", "{partition}", "labels.csv"),
     log:
-        f"{RESULTS}/logs/extract_features/{{partition}}.log",
+        LAYOUT.log("extract_features", "{partition}"),
     benchmark:
-        f"{RESULTS}/benchmarks/extract_features/{{partition}}.tsv"
+        LAYOUT.benchmark("extract_features", "{partition}")
     conda:
         "../../envs/features.yaml"
     resources:
@@ -30,4 +30,7 @@ rule extract_features:
 
 rule features:
     input:
-        expand(f"{FBANK_FEATURES}/{{partition}}/stacked.scp", partition=PARTITIONS),
+        expand(
+            LAYOUT.features("fbank", "{partition}", "stacked.scp"),
+            partition=PARTITIONS,
+        ),

@@ -7,11 +7,11 @@ rule frontend_recording:
     input:
         audio=recording_audio,
     output:
-        frames=f"{RESULTS}/{{frontend}}/recordings/{{recording}}.ark",
+        frames=LAYOUT.frames("{frontend}", "{recording}"),
     log:
-        f"{RESULTS}/logs/{{frontend}}/{{recording}}.log",
+        LAYOUT.log("{frontend}", "{recording}"),
     benchmark:
-        f"{RESULTS}/benchmarks/{{frontend}}/{{recording}}.tsv"
+        LAYOUT.benchmark("{frontend}", "{recording}")
     conda:
         frontend_env
     threads: 1
@@ -31,15 +31,15 @@ rule frontend_recording:
 rule frontend_partition:
     input:
         frames=frontend_recordings,
-        labels=f"{FBANK_FEATURES}/{{partition}}/labels.csv",
+        labels=LAYOUT.features("fbank", "{partition}", "labels.csv"),
     output:
-        frames_ark=f"{RESULTS}/{{frontend}}/{{partition}}/frames.ark",
-        frames_scp=f"{RESULTS}/{{frontend}}/{{partition}}/frames.scp",
-        stacked_ark=f"{RESULTS}/{{frontend}}/{{partition}}/stacked.ark",
-        stacked_scp=f"{RESULTS}/{{frontend}}/{{partition}}/stacked.scp",
-        labels=f"{RESULTS}/{{frontend}}/{{partition}}/labels.csv",
+        frames_ark=LAYOUT.features("{frontend}", "{partition}", "frames.ark"),
+        frames_scp=LAYOUT.features("{frontend}", "{partition}", "frames.scp"),
+        stacked_ark=LAYOUT.features("{frontend}", "{partition}", "stacked.ark"),
+        stacked_scp=LAYOUT.features("{frontend}", "{partition}", "stacked.scp"),
+        labels=LAYOUT.features("{frontend}", "{partition}", "labels.csv"),
     log:
-        f"{RESULTS}/logs/{{frontend}}/{{partition}}.log",
+        LAYOUT.log("{frontend}", "{partition}"),
     conda:
         frontend_env
     resources:
@@ -56,4 +56,7 @@ rule frontend_partition:
 
 rule frontend:
     input:
-        expand(f"{FEATURES}/{{partition}}/stacked.scp", partition=PARTITIONS),
+        expand(
+            LAYOUT.features(FRONTEND, "{partition}", "stacked.scp"),
+            partition=PARTITIONS,
+        ),

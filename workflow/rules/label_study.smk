@@ -1,27 +1,25 @@
 rule label_study_tables:
     input:
         labels=expand(
-            f"{FBANK_FEATURES}/{{partition}}/labels.csv",
+            LAYOUT.features("fbank", "{partition}", "labels.csv"),
             partition=config["label_study"]["partitions"],
         ),
     output:
-        spectrum=multiext(f"{RESULTS}/label_study/spectrum", ".csv", ".md", ".tex"),
-        downsampling=multiext(
-            f"{RESULTS}/label_study/downsampling", ".csv", ".md", ".tex"
-        ),
-        downsampling_per_recording=f"{RESULTS}/label_study/downsampling_per_recording.csv",
+        spectrum=multiext(LAYOUT.label_study("spectrum"), ".csv", ".md", ".tex"),
+        downsampling=multiext(LAYOUT.label_study("downsampling"), ".csv", ".md", ".tex"),
+        downsampling_per_recording=LAYOUT.label_study("downsampling_per_recording.csv"),
         figure4=report(
-            f"{RESULTS}/figures/figure4_downsampling.png",
+            LAYOUT.figure("figure4_downsampling.png"),
             caption="../report/figure4.rst",
             category="5.2 Label study",
         ),
         spectrum_figure=report(
-            f"{RESULTS}/figures/label_spectrum.png",
+            LAYOUT.figure("label_spectrum.png"),
             caption="../report/label_spectrum.rst",
             category="5.2 Label study",
         ),
     log:
-        f"{RESULTS}/logs/label_study.log",
+        LAYOUT.log("label_study"),
     conda:
         "../../envs/plots.yaml"
     params:

@@ -3,12 +3,12 @@
 
 rule model_bundle:
     input:
-        model=f"{RESULTS}/train/{{network}}/{{dimension}}/model.pt",
-        scores=f"{RESULTS}/train/{{network}}/{{dimension}}/scores.csv",
+        model=LAYOUT.method("{network}", "{dimension}", layout.MODEL),
+        scores=LAYOUT.method("{network}", "{dimension}", layout.SCORES),
     output:
-        bundle=f"{RESULTS}/models/{{network}}_{{dimension}}.pt",
+        bundle=LAYOUT.bundle("{network}", "{dimension}"),
     log:
-        f"{RESULTS}/logs/models/{{network}}_{{dimension}}.log",
+        LAYOUT.log("models", "{network}_{dimension}"),
     conda:
         "../../envs/torch.yaml"
     resources:
@@ -27,7 +27,7 @@ rule model_bundle:
 rule models:
     input:
         expand(
-            f"{RESULTS}/models/{{network}}_{{dimension}}.pt",
+            LAYOUT.bundle("{network}", "{dimension}"),
             network=NETWORKS,
             dimension=DIMENSIONS,
         ),
@@ -38,15 +38,15 @@ rule predict_audio_file:
         audio=predict_audio_input,
         bundles=rules.models.input,
     output:
-        csv=f"{RESULTS}/predictions/{{stem}}.csv",
-        png=f"{RESULTS}/predictions/{{stem}}.png",
+        csv=LAYOUT.prediction("{stem}"),
+        png=LAYOUT.prediction("{stem}", ".png"),
         arff=expand(
-            f"{RESULTS}/predictions/{{dimension}}/{{stem}}.arff",
+            LAYOUT.prediction_arff("{dimension}", "{stem}"),
             dimension=DIMENSIONS,
             allow_missing=True,
         ),
     log:
-        f"{RESULTS}/logs/predictions/{{stem}}.log",
+        LAYOUT.log("predictions", "{stem}"),
     conda:
         "../../envs/predict.yaml"
     threads: 1

@@ -2,16 +2,16 @@ rule paper_table:
     input:
         unpack(table_inputs),
     output:
-        csv=f"{RESULTS}/tables/{{dimension}}.csv",
-        tex=f"{RESULTS}/tables/{{dimension}}.tex",
-        recola_paper=f"{RESULTS}/tables/{{dimension}}_recola_paper.csv",
+        csv=LAYOUT.table("{dimension}", ".csv"),
+        tex=LAYOUT.table("{dimension}", ".tex"),
+        recola_paper=LAYOUT.table("{dimension}_recola_paper", ".csv"),
         md=report(
-            f"{RESULTS}/tables/{{dimension}}.md",
+            LAYOUT.table("{dimension}", ".md"),
             caption="../report/paper_table.rst",
             category="6 Results",
         ),
     log:
-        f"{RESULTS}/logs/tables/{{dimension}}.log",
+        LAYOUT.log("tables", "{dimension}"),
     conda:
         "../../envs/plots.yaml"
     params:
@@ -28,17 +28,17 @@ rule paper_table:
 
 rule timing_table:
     input:
-        timings=expand(f"{RESULTS}/timing/{{network}}.csv", network=NETWORKS),
+        timings=expand(LAYOUT.timing("{network}"), network=NETWORKS),
     output:
-        csv=f"{RESULTS}/tables/training_time.csv",
-        tex=f"{RESULTS}/tables/training_time.tex",
+        csv=LAYOUT.table("training_time", ".csv"),
+        tex=LAYOUT.table("training_time", ".tex"),
         md=report(
-            f"{RESULTS}/tables/training_time.md",
+            LAYOUT.table("training_time", ".md"),
             caption="../report/training_time.rst",
             category="6 Results",
         ),
     log:
-        f"{RESULTS}/logs/tables/training_time.log",
+        LAYOUT.log("tables", "training_time"),
     conda:
         "../../envs/plots.yaml"
     params:
@@ -53,15 +53,15 @@ rule search_table:
     input:
         **grid_tables(),
     output:
-        csv=f"{RESULTS}/tables/search.csv",
-        tex=f"{RESULTS}/tables/search.tex",
+        csv=LAYOUT.table("search", ".csv"),
+        tex=LAYOUT.table("search", ".tex"),
         md=report(
-            f"{RESULTS}/tables/search.md",
+            LAYOUT.table("search", ".md"),
             caption="../report/search.rst",
             category="6 Results",
         ),
     log:
-        f"{RESULTS}/logs/tables/search.log",
+        LAYOUT.log("tables", "search"),
     conda:
         "../../envs/plots.yaml"
     params:
@@ -78,12 +78,12 @@ rule figure5:
         **figure5_predictions(),
     output:
         figure5=report(
-            f"{RESULTS}/figures/figure5_predictions.png",
+            LAYOUT.figure("figure5_predictions.png"),
             caption="../report/figure5.rst",
             category="6 Results",
         ),
     log:
-        f"{RESULTS}/logs/figure5.log",
+        LAYOUT.log("figure5"),
     conda:
         "../../envs/plots.yaml"
     params:
@@ -98,7 +98,7 @@ rule figure5:
 
 rule tables:
     input:
-        expand(f"{RESULTS}/tables/{{dimension}}.md", dimension=DIMENSIONS),
+        expand(LAYOUT.table("{dimension}", ".md"), dimension=DIMENSIONS),
         rules.timing_table.output,
         rules.search_table.output,
         rules.comparisons.output,
@@ -116,21 +116,21 @@ rule figures:
 rule summary:
     input:
         **{
-            f"table_{dimension}": f"{RESULTS}/tables/{dimension}.csv"
+            f"table_{dimension}": LAYOUT.table(dimension, ".csv")
             for dimension in DIMENSIONS
         },
-        sweep=f"{RESULTS}/sweep/sweep.csv",
-        spectrum=f"{RESULTS}/label_study/spectrum.csv",
-        downsampling=f"{RESULTS}/label_study/downsampling.csv",
-        timing=f"{RESULTS}/tables/training_time.csv",
+        sweep=LAYOUT.sweep(".csv"),
+        spectrum=LAYOUT.label_study("spectrum.csv"),
+        downsampling=LAYOUT.label_study("downsampling.csv"),
+        timing=LAYOUT.table("training_time", ".csv"),
     output:
         summary=report(
-            f"{RESULTS}/summary.md",
+            LAYOUT.summary(),
             caption="../report/summary.rst",
             category="Summary",
         ),
     log:
-        f"{RESULTS}/logs/summary.log",
+        LAYOUT.log("summary"),
     conda:
         "../../envs/plots.yaml"
     params:

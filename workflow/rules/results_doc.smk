@@ -7,13 +7,13 @@ rule results_doc:
     input:
         unpack(results_doc_inputs),
     output:
-        text=f"{RESULTS}/docs/results.md",
+        text=LAYOUT.docs("results.md"),
         figures=[
-            f"{RESULTS}/docs/figures/{name}"
+            LAYOUT.docs(f"figures/{name}")
             for name in results_doc.figures(bool(CONTROL_SWEEP))
         ],
     log:
-        f"{RESULTS}/logs/results_doc.log",
+        LAYOUT.log("results_doc"),
     conda:
         "../../envs/plots.yaml"
     params:

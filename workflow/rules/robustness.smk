@@ -10,11 +10,11 @@ rule robustness_condition:
         labels=robustness_labels,
         bundles=rules.models.input,
     output:
-        csv=f"{RESULTS}/robustness/conditions/{{condition}}.csv",
+        csv=LAYOUT.robustness_condition("{condition}"),
     log:
-        f"{RESULTS}/logs/robustness/{{condition}}.log",
+        LAYOUT.log("robustness", "{condition}"),
     benchmark:
-        f"{RESULTS}/benchmarks/robustness/{{condition}}.tsv"
+        LAYOUT.benchmark("robustness", "{condition}")
     conda:
         "../../envs/predict.yaml"
     threads: 1
@@ -35,32 +35,32 @@ rule robustness_report:
     input:
         **robustness_condition_files(),
     output:
-        csv=f"{RESULTS}/tables/robustness.csv",
-        tex=f"{RESULTS}/tables/robustness.tex",
+        csv=LAYOUT.table("robustness", ".csv"),
+        tex=LAYOUT.table("robustness", ".tex"),
         md=report(
-            f"{RESULTS}/tables/robustness.md",
+            LAYOUT.table("robustness", ".md"),
             caption="../report/robustness.rst",
             category="7 Robustness",
         ),
-        tests_csv=f"{RESULTS}/tables/robustness_comparisons.csv",
-        tests_tex=f"{RESULTS}/tables/robustness_comparisons.tex",
+        tests_csv=LAYOUT.table("robustness_comparisons", ".csv"),
+        tests_tex=LAYOUT.table("robustness_comparisons", ".tex"),
         tests_md=report(
-            f"{RESULTS}/tables/robustness_comparisons.md",
+            LAYOUT.table("robustness_comparisons", ".md"),
             caption="../report/robustness.rst",
             category="7 Robustness",
         ),
         snr_figure=report(
-            f"{RESULTS}/figures/robustness_snr.png",
+            LAYOUT.figure("robustness_snr.png"),
             caption="../report/robustness.rst",
             category="7 Robustness",
         ),
         conditions_figure=report(
-            f"{RESULTS}/figures/robustness_conditions.png",
+            LAYOUT.figure("robustness_conditions.png"),
             caption="../report/robustness.rst",
             category="7 Robustness",
         ),
     log:
-        f"{RESULTS}/logs/tables/robustness.log",
+        LAYOUT.log("tables", "robustness"),
     conda:
         "../../envs/plots.yaml"
     params:

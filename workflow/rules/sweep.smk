@@ -2,11 +2,11 @@ rule sweep_length:
     input:
         **stacked_features(["train", "dev"]),
     output:
-        runs=f"{RESULTS}/sweep/runs/{{dimension}}_L{{length}}.csv",
+        runs=LAYOUT.sweep_runs("{dimension}", "{length}"),
     log:
-        f"{RESULTS}/logs/sweep/{{dimension}}_L{{length}}.log",
+        LAYOUT.log("sweep", "{dimension}_L{length}"),
     benchmark:
-        f"{RESULTS}/benchmarks/sweep/{{dimension}}_L{{length}}.tsv"
+        LAYOUT.benchmark("sweep", "{dimension}_L{length}")
     conda:
         "../../envs/torch.yaml"
     threads: config["compute"]["threads"]
@@ -25,20 +25,20 @@ rule sweep_length:
 rule sweep_results:
     input:
         runs=expand(
-            f"{RESULTS}/sweep/runs/{{dimension}}_L{{length}}.csv",
+            LAYOUT.sweep_runs("{dimension}", "{length}"),
             dimension=DIMENSIONS,
             length=config["sweep"]["filter_lengths"],
         ),
     output:
-        table=multiext(f"{RESULTS}/sweep/sweep", ".csv", ".md", ".tex"),
-        runs=f"{RESULTS}/sweep/sweep_runs.csv",
+        table=multiext(LAYOUT.sweep(), ".csv", ".md", ".tex"),
+        runs=LAYOUT.sweep_all_runs(),
         figure1=report(
-            f"{RESULTS}/figures/figure1_filter_length.png",
+            LAYOUT.figure("figure1_filter_length.png"),
             caption="../report/figure1.rst",
             category="4 Preliminary experiment",
         ),
     log:
-        f"{RESULTS}/logs/sweep_results.log",
+        LAYOUT.log("sweep_results"),
     conda:
         "../../envs/plots.yaml"
     params:

@@ -2,11 +2,11 @@ rule tune_point:
     input:
         **stacked_features(["train", "dev"]),
     output:
-        point=f"{RESULTS}/tune/{{network}}_{{dimension}}/point_{{point}}.csv",
+        point=LAYOUT.tune_point("{network}", "{dimension}", "{point}"),
     log:
-        f"{RESULTS}/logs/tune/{{network}}_{{dimension}}/point_{{point}}.log",
+        LAYOUT.log("tune", "{network}_{dimension}", "point_{point}"),
     benchmark:
-        f"{RESULTS}/benchmarks/tune/{{network}}_{{dimension}}/point_{{point}}.tsv"
+        LAYOUT.benchmark("tune", "{network}_{dimension}", "point_{point}")
     priority: 10
     conda:
         "../../envs/torch.yaml"
@@ -32,10 +32,10 @@ rule tune:
     input:
         points=grid_point_files,
     output:
-        settings=f"{RESULTS}/tune/{{network}}_{{dimension}}.yaml",
-        grid=f"{RESULTS}/tune/{{network}}_{{dimension}}_grid.csv",
+        settings=LAYOUT.tune_settings("{network}", "{dimension}"),
+        grid=LAYOUT.tune_grid("{network}", "{dimension}"),
     log:
-        f"{RESULTS}/logs/tune/{{network}}_{{dimension}}.log",
+        LAYOUT.log("tune", "{network}_{dimension}"),
     priority: 10
     conda:
         "../../envs/plots.yaml"
@@ -51,20 +51,20 @@ rule tune:
 rule train_model:
     input:
         **stacked_features(),
-        settings=f"{RESULTS}/tune/{{network}}_{{dimension}}.yaml",
+        settings=LAYOUT.tune_settings("{network}", "{dimension}"),
     output:
-        model=f"{RESULTS}/train/{{network}}/{{dimension}}/model.pt",
-        predictions=f"{RESULTS}/train/{{network}}/{{dimension}}/predictions.csv",
-        scores=f"{RESULTS}/train/{{network}}/{{dimension}}/scores.csv",
-        history=f"{RESULTS}/train/{{network}}/{{dimension}}/history.csv",
-        convergence=f"{RESULTS}/train/{{network}}/{{dimension}}/convergence.csv",
+        model=LAYOUT.method("{network}", "{dimension}", layout.MODEL),
+        predictions=LAYOUT.method("{network}", "{dimension}", layout.PREDICTIONS),
+        scores=LAYOUT.method("{network}", "{dimension}", layout.SCORES),
+        history=LAYOUT.method("{network}", "{dimension}", layout.HISTORY),
+        convergence=LAYOUT.method("{network}", "{dimension}", layout.CONVERGENCE),
         per_recording=directory(
-            f"{RESULTS}/train/{{network}}/{{dimension}}/per_recording"
+            LAYOUT.method("{network}", "{dimension}", layout.PER_RECORDING)
         ),
     log:
-        f"{RESULTS}/logs/train/{{network}}_{{dimension}}.log",
+        LAYOUT.log("train", "{network}_{dimension}"),
     benchmark:
-        f"{RESULTS}/benchmarks/train/{{network}}_{{dimension}}.tsv"
+        LAYOUT.benchmark("train", "{network}_{dimension}")
     priority: 10
     conda:
         "../../envs/torch.yaml"
@@ -88,20 +88,20 @@ rule train_model:
 rule best_filter:
     input:
         **stacked_features(),
-        sweep=f"{RESULTS}/sweep/sweep.csv",
+        sweep=LAYOUT.sweep(".csv"),
     output:
-        model=f"{RESULTS}/train/best_filter/{{dimension}}/model.pt",
-        predictions=f"{RESULTS}/train/best_filter/{{dimension}}/predictions.csv",
-        scores=f"{RESULTS}/train/best_filter/{{dimension}}/scores.csv",
-        history=f"{RESULTS}/train/best_filter/{{dimension}}/history.csv",
-        convergence=f"{RESULTS}/train/best_filter/{{dimension}}/convergence.csv",
+        model=LAYOUT.method("best_filter", "{dimension}", layout.MODEL),
+        predictions=LAYOUT.method("best_filter", "{dimension}", layout.PREDICTIONS),
+        scores=LAYOUT.method("best_filter", "{dimension}", layout.SCORES),
+        history=LAYOUT.method("best_filter", "{dimension}", layout.HISTORY),
+        convergence=LAYOUT.method("best_filter", "{dimension}", layout.CONVERGENCE),
         per_recording=directory(
-            f"{RESULTS}/train/best_filter/{{dimension}}/per_recording"
+            LAYOUT.method("best_filter", "{dimension}", layout.PER_RECORDING)
         ),
     log:
-        f"{RESULTS}/logs/train/best_filter_{{dimension}}.log",
+        LAYOUT.log("train", "best_filter_{dimension}"),
     benchmark:
-        f"{RESULTS}/benchmarks/train/best_filter_{{dimension}}.tsv"
+        LAYOUT.benchmark("train", "best_filter_{dimension}")
     conda:
         "../../envs/torch.yaml"
     threads: config["compute"]["threads"]
@@ -126,21 +126,21 @@ rule linear_baseline:
         **stacked_features(),
     output:
         scores=expand(
-            f"{RESULTS}/train/linear_context/{{dimension}}/scores.csv",
+            LAYOUT.method("linear_context", "{dimension}", layout.SCORES),
             dimension=DIMENSIONS,
         ),
         predictions=expand(
-            f"{RESULTS}/train/linear_context/{{dimension}}/predictions.csv",
+            LAYOUT.method("linear_context", "{dimension}", layout.PREDICTIONS),
             dimension=DIMENSIONS,
         ),
         history=expand(
-            f"{RESULTS}/train/linear_context/{{dimension}}/history.csv",
+            LAYOUT.method("linear_context", "{dimension}", layout.HISTORY),
             dimension=DIMENSIONS,
         ),
     log:
-        f"{RESULTS}/logs/train/linear_context.log",
+        LAYOUT.log("train", "linear_context"),
     benchmark:
-        f"{RESULTS}/benchmarks/train/linear_context.tsv"
+        LAYOUT.benchmark("train", "linear_context")
     conda:
         "../../envs/torch.yaml"
     threads: 2
@@ -162,9 +162,9 @@ rule training_time:
     input:
         **stacked_features(["train"]),
     output:
-        timing=f"{RESULTS}/timing/{{network}}.csv",
+        timing=LAYOUT.timing("{network}"),
     log:
-        f"{RESULTS}/logs/timing/{{network}}.log",
+        LAYOUT.log("timing", "{network}"),
     conda:
         "../../envs/torch.yaml"
     threads: whole_machine
@@ -188,12 +188,12 @@ rule training_time:
 rule train:
     input:
         expand(
-            f"{RESULTS}/train/{{network}}/{{dimension}}/scores.csv",
+            LAYOUT.method("{network}", "{dimension}", layout.SCORES),
             network=NETWORKS,
             dimension=DIMENSIONS,
         ),
         expand(
-            f"{RESULTS}/train/best_filter/{{dimension}}/scores.csv",
+            LAYOUT.method("best_filter", "{dimension}", layout.SCORES),
             dimension=DIMENSIONS,
         ),
         rules.linear_baseline.output,

@@ -3,9 +3,9 @@
 
 rule environment_versions:
     output:
-        csv=f"{RESULTS}/versions/{{environment}}.csv",
+        csv=LAYOUT.environment_versions("{environment}"),
     log:
-        f"{RESULTS}/logs/versions/{{environment}}.log",
+        LAYOUT.log("versions", "{environment}"),
     conda:
         "../../envs/{environment}.yaml"
     resources:
@@ -20,17 +20,17 @@ rule environment_versions:
 rule versions:
     input:
         environment_files=expand(
-            f"{RESULTS}/versions/{{environment}}.csv", environment=ENVIRONMENTS
+            LAYOUT.environment_versions("{environment}"), environment=ENVIRONMENTS
         ),
     output:
-        csv=f"{RESULTS}/versions.csv",
+        csv=LAYOUT.versions(".csv"),
         md=report(
-            f"{RESULTS}/versions.md",
+            LAYOUT.versions(".md"),
             caption="../report/versions.rst",
             category="0 Run",
         ),
     log:
-        f"{RESULTS}/logs/versions.log",
+        LAYOUT.log("versions"),
     conda:
         "../../envs/plots.yaml"
     resources:

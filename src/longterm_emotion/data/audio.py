@@ -17,6 +17,9 @@ from scipy.signal import resample_poly
 
 from ..errors import InputDataError
 
+# Audio formats of a folder to predict (`longterm-emotion predict DIR`, target predict's predict_audio).
+AUDIO_SUFFIXES = (".wav", ".flac", ".ogg")
+
 _WAV_MAGIC = (b"RIFF", b"RIFX", b"RF64")
 _STREAMING = 0xFFFFFFFF  # a size not known when the header was written (streamed output)
 _BLOCK_FRAMES = 1 << 20  # frames decoded per block when down-mixing
@@ -252,3 +255,22 @@ def audio_blocks(path, rate: int):
     _, blocks = _mono_blocks(path, rate)
     for block in blocks:
         yield block * 32768.0
+
+
+def folder_audio_files(folder) -> list[Path]:
+    """The audio files (AUDIO_SUFFIXES, in any case) of a folder, sorted by name; a folder without any is an error."""
+    folder = Path(folder)
+    found = sorted(p for p in folder.iterdir() if p.suffix.lower() in AUDIO_SUFFIXES)
+    if not found:
+        raise InputDataError(folder, f"folder holds no audio files ({', '.join(AUDIO_SUFFIXES)})")
+    return found
+
+
+def by_stem(files) -> dict[str, Path]:
+    """{name without suffix: path} of audio files whose outputs are named by it; a name used twice is an error."""
+    stems: dict[str, Path] = {}
+    for path in map(Path, files):
+        if path.stem in stems:
+            raise InputDataError(path, f"same name as {stems[path.stem]}: outputs {path.stem}.csv would collide")
+        stems[path.stem] = path
+    return stems

@@ -13,9 +13,7 @@ import re
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
-from ..constants import PARTITIONS  # noqa: F401  (corpus.PARTITIONS, as before)
 from ..errors import InputDataError
 from .sources import RecordingSource, check_partition, labels_required
 
@@ -88,11 +86,6 @@ def _audio_files(corpus_dir, partition: str) -> dict[str, Path]:
     if not audio:
         raise InputDataError(audio_dir, f"partition '{partition}' has no recordings ({partition}_N.wav)")
     return audio
-
-
-def list_recordings(corpus_dir, partition: str) -> list[str]:
-    """Recording ids of a partition (e.g. train_1 ... train_9), in numeric order; .wav in any case."""
-    return list(_audio_files(corpus_dir, partition))
 
 
 def index_partition(corpus_dir, partition: str, dimensions) -> list[RecordingSource]:
@@ -235,45 +228,6 @@ def check_increasing(path, times: np.ndarray, line_numbers: list[int]) -> None:
             f"line {line_numbers[bad + 1]}: frame times are not increasing: "
             f"{times[bad + 1]:.3f} s after {times[bad]:.3f} s",
         )
-
-
-def read_ratings(path) -> pd.DataFrame:
-    """Individual ratings CSV (';' or ',' delimited) as a DataFrame with stripped column names."""
-    path = Path(path)
-    try:
-        with open(path, encoding="utf-8") as handle:
-            header = handle.readline()
-        frame = pd.read_csv(path, sep=";" if header.count(";") >= header.count(",") else ",")
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise InputDataError(path, f"cannot read ratings ({exc})") from None
-    frame.columns = [str(c).strip() for c in frame.columns]
-    raters = [c for c in frame.columns if c in RATERS]
-    if not raters:
-        raise InputDataError(path, f"no rater columns ({', '.join(RATERS)}) in header {list(frame.columns)}")
-    for column in raters:
-        values = pd.to_numeric(frame[column], errors="coerce")
-        if values.isna().any():
-            row = int(values.isna().to_numpy().argmax())
-            raise InputDataError(path, f"row {row + 2}: rater {column} is not a number: {frame[column].iloc[row]!r}")
-    return frame
-
-
-def read_labels(corpus_dir, partition: str, recording: str, dimensions) -> dict[str, np.ndarray] | None:
-    """Gold standard of each dimension for a recording, or None for an unlabelled test recording.
-
-    A train or dev recording without labels, a dimension folder that is missing,
-    or a test recording labelled for some dimensions but not others is an error.
-    """
-    paths = {d: gold_standard_path(corpus_dir, d, recording) for d in dimensions}
-    present = {d: p.is_file() for d, p in paths.items()}
-    if not any(present.values()) and not labels_required(partition):
-        return None
-    for dimension, path in paths.items():
-        if not path.parent.is_dir():
-            raise InputDataError(path.parent, f"dimension '{dimension}' has no gold-standard folder")
-        if not present[dimension]:
-            raise InputDataError(path, f"gold standard for {recording} ({dimension}) is missing")
-    return {d: read_gold_standard(p)[1] for d, p in paths.items()}
 
 
 def write_gold_standard(path, recording: str, dimension: str, times, values) -> None:

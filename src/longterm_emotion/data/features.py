@@ -19,7 +19,7 @@ import kaldiio
 import numpy as np
 import pandas as pd
 
-from .. import constants
+from .. import constants, layout
 from ..settings import FeatureOptions
 from ..errors import InputDataError
 from . import corpus
@@ -84,11 +84,6 @@ def compute_fbank(samples, options: FeatureOptions | dict) -> np.ndarray:
     return np.concatenate(parts) if len(parts) > 1 else parts[0]
 
 
-def label_rate(options: FeatureOptions | dict) -> float:
-    """Label frames per second implied by the config's stacking (25 Hz by default)."""
-    return FeatureOptions.of(options).label_rate
-
-
 def num_label_frames(num_samples: int, sample_rate: float, rate: float) -> int:
     """Label rows of `num_samples` samples at `sample_rate`: the alignment rule of constants.num_label_frames."""
     return constants.num_label_frames(num_samples / sample_rate, rate)
@@ -132,7 +127,7 @@ def features_for_audio(samples, options: FeatureOptions | dict, rows: int | None
     if len(frames) == 0:
         raise InputDataError(source if source is not None else "<audio>", "audio is shorter than one analysis window")
     if rows is None:
-        rows = num_label_frames(count[0], options.sample_rate, label_rate(options))
+        rows = num_label_frames(count[0], options.sample_rate, options.label_rate)
     normalised, _, _ = normalise(frames, options.std_floor)
     return frames, stack_frames(normalised, int(options.stack), rows)
 
@@ -153,7 +148,7 @@ class _Archive:
     """
 
     def __init__(self, out_dir: Path, name: str):
-        self.ark_path, self.scp_path = out_dir / f"{name}.ark", out_dir / f"{name}.scp"
+        self.ark_path, self.scp_path = out_dir / f"{name}{layout.ARK}", out_dir / f"{name}{layout.SCP}"
         with _writing(self.ark_path):
             self.ark = open(self.ark_path, "wb")  # noqa: SIM115 (closed in close())
         with _writing(self.scp_path):
@@ -204,9 +199,9 @@ def extract_partition(sources: list[RecordingSource], dimensions, options: Featu
             raise ValueError(f"{source.name}: label files for {sorted(source.labels)}, expected {dimensions}")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    rate = label_rate(options)
+    rate = options.label_rate
     tables = []
-    archives = {name: _Archive(out_dir, name) for name in ("fbank", "cmvn", "stacked")}
+    archives = {name: _Archive(out_dir, name) for name in (layout.FBANK, layout.CMVN, layout.STACKED)}
     try:
         for source in sources:
             samples = load_audio(source.audio, int(options.sample_rate))
@@ -215,7 +210,7 @@ def extract_partition(sources: list[RecordingSource], dimensions, options: Featu
             frames, stacked = features_for_audio(samples, options, rows, source=source.audio)
             archives["fbank"].write(source.name, frames)
             archives["cmvn"].write(source.name, cmvn_stats(frames))
-            archives["stacked"].write(source.name, stacked)
+            archives[layout.STACKED].write(source.name, stacked)
             table = pd.DataFrame({"recording": source.name, "frame": np.arange(rows), "frameTime": np.arange(rows) / rate})
             for dimension in dimensions:
                 table[dimension] = labels[dimension] if labels is not None else np.nan
@@ -227,7 +222,7 @@ def extract_partition(sources: list[RecordingSource], dimensions, options: Featu
         raise
     for archive in archives.values():
         archive.close()
-    labels_csv = out_dir / "labels.csv"
+    labels_csv = out_dir / layout.LABELS
     with _writing(labels_csv):
         pd.concat(tables, ignore_index=True).to_csv(labels_csv, index=False, float_format="%.6f")
 
@@ -240,8 +235,8 @@ def extract_corpus_partition(corpus_dir, partition: str, dimensions, options: Fe
 def load_partition(features_dir, dimensions) -> list[dict]:
     """Stacked features and labels of a partition: [{'recording', 'features' (T, D), 'labels' {dim: (T,)} or None}]."""
     features_dir = Path(features_dir)
-    stacked = kaldiio.load_scp(str(features_dir / "stacked.scp"))
-    labels = pd.read_csv(features_dir / "labels.csv")
+    stacked = kaldiio.load_scp(str(features_dir / f"{layout.STACKED}{layout.SCP}"))
+    labels = pd.read_csv(features_dir / layout.LABELS)
     items = []
     for recording, rows in labels.groupby("recording", sort=False):
         x = np.asarray(stacked[recording], dtype=np.float32)

@@ -43,6 +43,7 @@ import pandas as pd
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.svm import LinearSVR
 
+from .. import layout
 from ..constants import PARTITIONS
 from ..frontends import pipeline
 from ..metrics import ccc
@@ -230,7 +231,7 @@ def run_avec_baseline(features_root, dimension: str, cfg: dict, rate: float, sta
     dev = pipeline.load_frames(root / "dev", [dimension], stack)
     for partition, items in (("train", train), ("dev", dev)):
         if any(item["labels"] is None for item in items):
-            raise ValueError(f"{root / partition / 'labels.csv'}: the {partition} partition needs {dimension} labels")
+            raise ValueError(f"{root / partition / layout.LABELS}: the {partition} partition needs {dimension} labels")
     chosen, grid = select(train, dev, dimension, cfg, rate, stack)
     log.info("%s: chose %s", dimension, note(chosen))
     sets = {"train": train, "dev": dev}
@@ -241,10 +242,10 @@ def run_avec_baseline(features_root, dimension: str, cfg: dict, rate: float, sta
     gold = {p: [Gold(i["recording"], i["labels"][dimension][None, :]) for i in items]
             for p, items in (("train", train), ("dev", dev))}
     if "test" in sets:
-        gold["test"] = read_gold(root / "test" / "labels.csv", dimension)
+        gold["test"] = read_gold(root / "test" / layout.LABELS, dimension)
     frames = frame_table(gold, {p: [q[None, :] for q in predictions[p]] for p in gold},
                          [0], rate)
     out_dir = Path(out_dir)
     write_outputs(out_dir, frames, score_frames(frames), grid, dimension)
-    (out_dir / "note.txt").write_text(note(chosen) + "\n", encoding="utf-8")
+    (out_dir / layout.NOTE).write_text(note(chosen) + "\n", encoding="utf-8")
     return chosen

@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from .. import layout
 from ..constants import PARTITIONS
 from ..nets import training
 from ..nets.training import resolve_device
@@ -35,7 +36,7 @@ def run_final(*, features_root, network: str, dimension: str, settings_file, tra
                                          final.protocol, label_rate,
                                          checkpoint=out_dir.parent / f".{out_dir.name}.checkpoint.pt")
     write_outputs(out_dir, frames, scores, pd.DataFrame(result.history), dimension, convergence_table(result))
-    save_model(result, network, chosen, out_dir / "model.pt", sets["train"][0].x.shape[1])
+    save_model(result, network, chosen, out_dir / layout.MODEL, sets["train"][0].x.shape[1])
 
 
 def best_length(sweep_table, dimension: str) -> int:
@@ -54,4 +55,4 @@ def run_best_filter(*, features_root, dimension: str, sweep_table, sweep: dict, 
     result, frames, scores = train_final("single_filter", settings, sets, list(FinalRuns.from_config(train).seeds),
                                          sweep_settings.protocol, label_rate)
     write_outputs(out_dir, frames, scores, pd.DataFrame(result.history), dimension, convergence_table(result))
-    save_model(result, "single_filter", settings.to_config(), Path(out_dir) / "model.pt", sets["train"][0].x.shape[1])
+    save_model(result, "single_filter", settings.to_config(), Path(out_dir) / layout.MODEL, sets["train"][0].x.shape[1])

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from .. import layout
 from ..constants import RUN_PREFIX
 from ..data import corpus
 from ..metrics import ccc, rmse
@@ -64,9 +65,6 @@ def write_submission(frames: pd.DataFrame, out_dir, dimension: str) -> None:
                                    rows["frameTime"].to_numpy(), rows["ensemble"].to_numpy())
 
 
-CONVERGENCE_FILE = "convergence.csv"
-
-
 def convergence_table(result: training.TrainResult) -> pd.DataFrame:
     """One row per run (member): its best dev epoch, the epochs trained, the protocol, whether it hit the cap."""
     return pd.DataFrame({"seed": list(result.model.seeds), "best_epoch": result.best_epoch,
@@ -74,21 +72,17 @@ def convergence_table(result: training.TrainResult) -> pd.DataFrame:
                          "patience": result.patience, "hit_cap": result.hit_cap})
 
 
-def convergence_summary(best_epoch, hit_cap) -> dict:
-    """Median best epoch and the share of runs that hit the epoch cap (the tables' convergence columns)."""
-    return {"median_best_epoch": float(np.median(best_epoch)), "share_at_cap": float(np.mean(hit_cap))}
-
-
 def write_outputs(out_dir, frames, scores, history, dimension, convergence: pd.DataFrame | None = None) -> None:
-    """predictions.csv, scores.csv, history.csv, per-recording ARFFs and, for trained runs, convergence.csv."""
+    """predictions.csv, scores.csv, history.csv, per-recording ARFFs and, for trained runs, convergence.csv
+    (the file names of layout.py)."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    frames.to_csv(out_dir / "predictions.csv", index=False, float_format="%.6f")
-    scores.to_csv(out_dir / "scores.csv", index=False)
-    history.to_csv(out_dir / "history.csv", index=False)
+    frames.to_csv(out_dir / layout.PREDICTIONS, index=False, float_format="%.6f")
+    scores.to_csv(out_dir / layout.SCORES, index=False)
+    history.to_csv(out_dir / layout.HISTORY, index=False)
     if convergence is not None:
-        convergence.to_csv(out_dir / CONVERGENCE_FILE, index=False)
-    write_submission(frames, out_dir / "per_recording", dimension)
+        convergence.to_csv(out_dir / layout.CONVERGENCE, index=False)
+    write_submission(frames, out_dir / layout.PER_RECORDING, dimension)
 
 
 def save_model(result: training.TrainResult, model_name: str, settings: dict, path, in_dim: int) -> None:

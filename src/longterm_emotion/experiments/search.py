@@ -19,10 +19,10 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from ..analysis.convergence import convergence_summary
 from ..constants import GRID_SEED_OFFSET
 from ..settings import NetworkSettings, Optimiser, Protocol
 from . import grid
-from .outputs import convergence_summary
 
 log = logging.getLogger(__name__)
 

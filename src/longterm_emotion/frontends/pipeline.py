@@ -16,14 +16,15 @@ import kaldiio
 import numpy as np
 import pandas as pd
 
+from .. import layout
 from ..constants import num_label_frames
 from ..data.audio import load_audio
 from ..data.features import normalise, stack_frames
 from ..errors import InputDataError
 from .registry import entry
 
-# Archive names of a partition's folder (results/<front end>/<partition>/).
-FRAMES, STACKED, LABELS = "frames", "stacked", "labels.csv"
+# Archive names of a partition's folder (results/<front end>/<partition>/): layout.py.
+FRAMES, STACKED, LABELS = layout.FRAMES, layout.STACKED, layout.LABELS
 
 
 def recording_frames(frontend: str, features_cfg: dict, samples, source) -> np.ndarray:
@@ -62,7 +63,7 @@ def gather_partition(*, frontend: str, frame_files: dict[str, str], labels_csv, 
     missing = sorted(set(rows.index) - set(frame_files))
     if missing:
         raise InputDataError(labels_csv, f"no {frontend} frames for recordings {missing}")
-    writers = {name: kaldiio.WriteHelper(f"ark,scp:{out_dir / name}.ark,{out_dir / name}.scp")
+    writers = {name: kaldiio.WriteHelper(f"ark,scp:{out_dir / name}{layout.ARK},{out_dir / name}{layout.SCP}")
                for name in (FRAMES, STACKED)}
     try:
         for recording, count in rows.items():
@@ -112,7 +113,7 @@ def load_frames(features_dir, dimensions, stack: int, label_partition: bool = Tr
     counts), so a caller can predict a partition without touching its labels.
     """
     features_dir = Path(features_dir)
-    frames = kaldiio.load_scp(str(features_dir / f"{FRAMES}.scp"))
+    frames = kaldiio.load_scp(str(features_dir / f"{FRAMES}{layout.SCP}"))
     columns = ["recording", *dimensions] if label_partition else ["recording"]
     labels = pd.read_csv(features_dir / LABELS, usecols=columns)
     items = []

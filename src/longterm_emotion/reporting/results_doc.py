@@ -14,23 +14,20 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..layout import Layout
 from ..constants import PAPER_MAX_CCC_LOSS, PAPER_POWER_SHARE, PAPER_TABLE_NUMBER
+from .tables import format_interval
 
 BEGIN, END = "<!-- results -->", "<!-- /results -->"
-FIGURES = {  # name in the text -> path below the results folder
-    "figure1_filter_length.png": "figures/figure1_filter_length.png",
-    "figure4_downsampling.png": "figures/figure4_downsampling.png",
-    "figure5_predictions.png": "figures/figure5_predictions.png",
-    "per_recording_ccc.png": "figures/per_recording_ccc.png",
-}
+# Figures of the results section (results/figures/<name>, copied to docs/figures/<name>).
+FIGURES = ("figure1_filter_length.png", "figure4_downsampling.png", "figure5_predictions.png", "per_recording_ccc.png")
 # With a control run (config evidence.control_sweep): Figure 1 of both corpora and the control's sweep table.
-CONTROL_FIGURE = {"figure1_corpora.png": "figures/figure1_corpora.png"}
-CONTROL_SWEEP = "sweep/control_sweep.csv"
+CONTROL_FIGURE = "figure1_corpora.png"
 
 
-def figures(control: bool) -> dict[str, str]:
-    """Figures of the results section: name in docs/figures -> path below the results folder."""
-    return FIGURES | (CONTROL_FIGURE if control else {})
+def figures(control: bool) -> tuple[str, ...]:
+    """Names of the figures of the results section (in results/figures/ and docs/figures/)."""
+    return FIGURES + ((CONTROL_FIGURE,) if control else ())
 
 
 def results_files(results_dir, dimensions, control: bool | None = None) -> dict[str, str]:
@@ -38,23 +35,18 @@ def results_files(results_dir, dimensions, control: bool | None = None) -> dict[
 
     `control`: whether the run compared its sweep with a control run's (evidence.control_sweep);
     None: when the folder holds the control's sweep table."""
-    root = Path(results_dir)
+    results = Layout(str(results_dir))
     if control is None:
-        control = (root / CONTROL_SWEEP).is_file()
-    files = {"sweep": "sweep/sweep.csv", "spectrum": "label_study/spectrum.csv",
-             "downsampling": "label_study/downsampling.csv", "comparisons": "tables/comparisons.csv",
-             "claims": "tables/claims.csv", "timing": "tables/training_time.csv", "search": "tables/search.csv"}
-    files |= {f"table_{d}": f"tables/{d}.md" for d in dimensions}
-    files |= {f"figure_{Path(name).stem}": path for name, path in figures(control).items()}
+        control = Path(results.control_sweep()).is_file()
+    files = {"sweep": results.sweep(".csv"), "spectrum": results.label_study("spectrum.csv"),
+             "downsampling": results.label_study("downsampling.csv"),
+             "comparisons": results.table("comparisons", ".csv"), "claims": results.table("claims", ".csv"),
+             "timing": results.table("training_time", ".csv"), "search": results.table("search", ".csv")}
+    files |= {f"table_{d}": results.table(d, ".md") for d in dimensions}
+    files |= {f"figure_{Path(name).stem}": results.figure(name) for name in figures(control)}
     if control:
-        files["control_sweep"] = CONTROL_SWEEP
-    return {name: str(root / path) for name, path in files.items()}
-
-
-def _interval(value, low, high) -> str:
-    if np.isnan(value):
-        return "—"
-    return f"{value:.3f} [{low:.3f}, {high:.3f}]" if np.isfinite(low) else f"{value:.3f}"
+        files["control_sweep"] = results.control_sweep()
+    return files
 
 
 def _our_table(md_text: str) -> list[str]:
@@ -79,7 +71,7 @@ def claims_lines(scorecard: pd.DataFrame) -> list[str]:
         power = "—" if pd.isna(row["power"]) else f"{row['power']:.2f}"
         dimension = "" if pd.isna(row["dimension"]) else row["dimension"]
         partition = "" if pd.isna(row["partition"]) else row["partition"]
-        estimate = _interval(row["estimate"], row["low"], row["high"]) if not pd.isna(row["estimate"]) else "—"
+        estimate = format_interval(row["estimate"], row["low"], row["high"]) if not pd.isna(row["estimate"]) else "—"
         statistic = "" if pd.isna(row["statistic"]) else row["statistic"]
         lines.append(f"| `{row['claim']}` | {row['section']} | {row['statement']} | {dimension} | {partition} "
                      f"| {statistic} | {estimate} | {p} | {power} | **{row['verdict']}** |")
@@ -114,7 +106,7 @@ def results_text(files: dict[str, str], dimensions, figures_link: str = "docs/fi
     ]
     for dimension, rows in sweep.groupby("dimension", sort=False):
         rows = rows.sort_values("filter_length")
-        cells = [_interval(m, lo, hi) for m, lo, hi in zip(rows["dev_ccc_mean"], rows["dev_ccc_low"], rows["dev_ccc_high"])]
+        cells = [format_interval(m, lo, hi) for m, lo, hi in zip(rows["dev_ccc_mean"], rows["dev_ccc_low"], rows["dev_ccc_high"])]
         best = rows.loc[rows["dev_ccc_mean"].idxmax()]
         lines.append(f"| {dimension} (best L={int(best['filter_length'])}) | " + " | ".join(cells) + " |")
         lines.append(f"| {dimension}: train CCC at the best epoch | "
@@ -177,7 +169,7 @@ def results_text(files: dict[str, str], dimensions, figures_link: str = "docs/fi
     for _, row in comparisons.iterrows():
         p, holm = ("—" if np.isnan(row[c]) else f"{row[c]:.3f}" for c in ("p_value", "p_holm"))
         lines.append(f"| {row['dimension']} | {row['partition']} | {row['comparison']} "
-                     f"| {_interval(row['difference'], row['low'], row['high'])} | {p} | {holm} |")
+                     f"| {format_interval(row['difference'], row['low'], row['high'])} | {p} | {holm} |")
     lines += ["", f"![CCC per recording]({figures_link}/per_recording_ccc.png)", "",
               f"![Figure 5]({figures_link}/figure5_predictions.png)", "",
               "**Training time** (`results/tables/training_time.md`, one seed, whole training partition, median of "

@@ -7,18 +7,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .. import layout
 from ..analysis import bootstrap
 from ..analysis.bootstrap import Evidence
+from ..analysis.convergence import convergence_summary
 from ..analysis.smoothness import smoothness
 from ..errors import InputDataError
 from ..constants import PAPER_TABLE_NUMBER, RUN_PREFIX
 from ..methods import label
-from ..experiments.outputs import CONVERGENCE_FILE, convergence_summary
 from .paper import PAPER_RECOLA, paper_table
-from .tables import write_table
-
-NOTE_FILE = "note.txt"
-
+from .tables import format_interval, write_table
 
 def _score(scores: pd.DataFrame, partition: str, run: str, column: str) -> float:
     row = scores[(scores["partition"] == partition) & (scores["run"] == run)]
@@ -27,14 +25,14 @@ def _score(scores: pd.DataFrame, partition: str, run: str, column: str) -> float
 
 def method_note(score_file) -> str:
     """A method's row note (e.g. the settings it chose on dev): note.txt beside its scores.csv, if it writes one."""
-    path = Path(score_file).with_name(NOTE_FILE)
+    path = Path(score_file).with_name(layout.NOTE)
     return path.read_text(encoding="utf-8").strip() if path.is_file() else ""
 
 
 def method_convergence(score_file) -> dict:
     """Median best epoch and share of runs at the epoch cap from convergence.csv beside scores.csv
     (methods trained by gradient descent); NaN for methods fitted in closed form or by a solver."""
-    path = Path(score_file).with_name(CONVERGENCE_FILE)
+    path = Path(score_file).with_name(layout.CONVERGENCE)
     if not path.is_file():
         return {"median_best_epoch": np.nan, "share_at_cap": np.nan}
     runs = pd.read_csv(path)
@@ -118,12 +116,6 @@ def format_convergence(row) -> str:
     if np.isnan(row["median_best_epoch"]):
         return "— | —"
     return f"{row['median_best_epoch']:g} | {row['share_at_cap']:.0%}"
-
-
-def format_interval(value: float, low: float, high: float) -> str:
-    if np.isnan(value):
-        return "—"
-    return f"{value:.3f} [{low:.3f}, {high:.3f}]" if not np.isnan(low) else f"{value:.3f}"
 
 
 def _with_intervals(ours: pd.DataFrame, intervals: pd.DataFrame) -> pd.DataFrame:

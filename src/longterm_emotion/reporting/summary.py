@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 
 from ..constants import PAPER_MAX_CCC_LOSS
-from .results_tables import format_interval, format_mean_std
+from .results_tables import format_mean_std
+from .tables import format_interval
 
 
 def write_summary(*, path, corpus_name: str, sweep_csv, spectrum_csv, downsampling_csv, table_csvs: dict,

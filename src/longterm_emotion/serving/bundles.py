@@ -36,7 +36,7 @@ from pathlib import Path
 import pandas as pd
 import torch
 
-from .. import __version__, plugins
+from .. import __version__, layout, plugins
 from ..errors import InputDataError
 from ..files import save_torch
 from ..nets import EnsembleModel, build_model
@@ -44,7 +44,7 @@ from ..nets.ensemble import effective_context
 
 BUNDLE_FORMAT = "longterm-emotion model bundle"
 FORMAT_VERSION = 2
-SUFFIX = ".pt"
+SUFFIX = layout.BUNDLE_SUFFIX
 
 log = logging.getLogger(__name__)
 
@@ -253,7 +253,7 @@ def find_bundles(folder) -> list[Path]:
     folder = Path(folder)
     if not folder.is_dir():
         raise InputDataError(folder, "models folder does not exist")
-    for candidate in (folder / "models", folder):
+    for candidate in (folder / layout.MODELS, folder):
         found = sorted(candidate.glob(f"*{SUFFIX}"))
         if found:
             return found

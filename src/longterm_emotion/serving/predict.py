@@ -30,7 +30,7 @@ import torch
 
 from ..constants import DIMENSIONS
 from ..data import corpus
-from ..data.audio import audio_blocks, load_audio
+from ..data.audio import audio_blocks, by_stem, folder_audio_files, load_audio
 from .. import frontends
 from ..frontends import pipeline
 from ..errors import InputDataError
@@ -40,7 +40,6 @@ from .bundles import Bundle, choose, find_bundles
 
 log = logging.getLogger(__name__)
 
-AUDIO_SUFFIXES = (".wav", ".flac", ".ogg")
 
 
 def ensemble_predictions(bundle: Bundle, stacked: np.ndarray) -> np.ndarray:
@@ -212,19 +211,12 @@ def audio_files(items) -> list[Path]:
     files = []
     for item in map(Path, items):
         if item.is_dir():
-            found = sorted(p for p in item.iterdir() if p.suffix.lower() in AUDIO_SUFFIXES)
-            if not found:
-                raise InputDataError(item, f"folder holds no audio files ({', '.join(AUDIO_SUFFIXES)})")
-            files += found
+            files += folder_audio_files(item)
         elif item.is_file():
             files.append(item)
         else:
             raise InputDataError(item, "audio file does not exist")
-    stems: dict[str, Path] = {}
-    for path in files:
-        if path.stem in stems:
-            raise InputDataError(path, f"same name as {stems[path.stem]}: outputs {path.stem}.csv would collide")
-        stems[path.stem] = path
+    by_stem(files)  # checks that no two files share a name
     return files
 
 

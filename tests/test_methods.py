@@ -1,0 +1,23 @@
+"""Printed names, colours, table rows and comparison pairs of the methods (methods.py)."""
+
+from longterm_emotion import methods
+
+
+def test_table_rows_are_the_references_then_the_networks_sorted():
+    assert methods.table_methods(["downup", "blstm"]) == ["linear_context", "best_filter", "avec_baseline",
+                                                          "blstm", "downup"]
+
+
+def test_comparisons_keep_configured_pairs_of_this_run_then_every_network_against_the_references():
+    pairs = methods.comparisons(["dilated", "downup"], [("downup", "dilated"), ("dilated", "blstm")])
+    assert pairs == [("downup", "dilated"), ("dilated", "best_filter"), ("downup", "best_filter"),
+                     ("dilated", "avec_baseline"), ("downup", "avec_baseline")]
+
+
+def test_labels_and_colours():
+    assert methods.label("best_filter") == "Single best filter (sweep)"
+    assert methods.label("not_a_method") == "not_a_method"
+    methods.describe({"mynet": {"label": "My network", "color": "#123456"}})
+    assert methods.label("mynet") == "My network"
+    assert methods.color("mynet", 0) == "#123456"
+    assert methods.color("unknown_network", 13) == "C3"
