@@ -294,3 +294,12 @@ def test_snakemake_ablations_target(tiny, tmp_path):
     tested = claims[claims["p_value"].notna()]
     assert len(tested) == 8 and (tested["partition"] == "dev").all()
     assert "synthetic RECOLA-layout corpus" in (results / "tables" / "ablations.md").read_text()
+    docs = (results / "docs" / "ablations.md").read_text()  # the README's section: both tables
+    assert docs.startswith("### Ablation claims") and "### Ablations: what the paper" in docs
+
+
+def test_readme_quotes_the_generated_ablations_section():
+    """The README's ablation tables are docs/ablations.md, which rule ablations_tables writes, copied unedited."""
+    block = re.search(r"<!-- ablations -->\n(.*?)<!-- /ablations -->", (REPO / "README.md").read_text(), re.S)
+    assert block, "README has no ablations block"
+    assert block.group(1) == (REPO / "docs" / "ablations.md").read_text()

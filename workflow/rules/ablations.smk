@@ -111,6 +111,7 @@ rule ablations_tables:
             caption="../report/ablations.rst",
             category="8 Ablations",
         ),
+        docs=LAYOUT.docs("ablations.md"),
     log:
         LAYOUT.log("tables", "ablations"),
     conda:

@@ -21,4 +21,5 @@ with logged(snakemake.log[0]):
         corpus_name=snakemake.params.corpus_name,
         table_stem=snakemake.params.table_stem,
         claims_stem=snakemake.params.claims_stem,
+        docs=snakemake.output.docs,
     )

@@ -248,8 +248,9 @@ def ablation_tables(*, runs: dict, postprocessing: dict, timing: dict, labels: d
 
 
 def write_ablations(*, table_stem, claims_stem, corpus_name: str, evidence: dict | Evidence, ablations: dict,
-                    settings: dict, **inputs) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Rule ablations_tables: tables/ablations.{csv,md,tex} and tables/ablation_claims.{csv,md,tex}."""
+                    settings: dict, docs=None, **inputs) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Rule ablations_tables: tables/ablations.{csv,md,tex} and tables/ablation_claims.{csv,md,tex}, and with
+    `docs` both Markdown tables in one file (docs/ablations.md: the README's ablations section pastes it)."""
     evidence = evidence if isinstance(evidence, Evidence) else Evidence.from_config(evidence)
     table, claims = ablation_tables(evidence=evidence, ablations=ablations, settings=settings, **inputs)
     seeds, protocol = ablations["seeds"], ablations["protocol"]
@@ -276,4 +277,8 @@ def write_ablations(*, table_stem, claims_stem, corpus_name: str, evidence: dict
                     "low/high: percentile bootstrap interval over recordings of the mean difference "
                     f"({evidence.confidence:.0%}); speed: of the epoch-time ratio over the repeated epochs.",
                 ])
+    if docs is not None:
+        parts = [Path(f"{stem}.md").read_text().strip() for stem in (claims_stem, table_stem)]
+        Path(docs).parent.mkdir(parents=True, exist_ok=True)
+        Path(docs).write_text("\n\n".join(parts) + "\n")
     return table, claims
