@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-from longterm_emotion.data import corpus
+from longterm_emotion.constants import PARTITIONS
 from longterm_emotion.data import features
 from longterm_emotion.data import synthetic  # noqa: E402
 
@@ -25,7 +25,7 @@ args = parser.parse_args()
 
 config = yaml.safe_load((Path(__file__).resolve().parents[1] / "config.yaml").read_text())
 cfg = {**config["synthetic"], "duration_s": args.duration,
-       "recordings": {p: args.per_partition for p in corpus.PARTITIONS}}
+       "recordings": {p: args.per_partition for p in PARTITIONS}}
 with tempfile.TemporaryDirectory() as tmp:
     started = time.perf_counter()
     names = synthetic.write_corpus(Path(tmp) / "corpus", cfg, workers=args.workers)
@@ -34,7 +34,7 @@ with tempfile.TemporaryDirectory() as tmp:
     print(f"corpus: {len(names)} recordings x {args.duration:g} s, generated in {generation:.1f} s wall "
           f"with {args.workers} workers ({generation * args.workers / len(names):.2f} core-s per recording)")
     started_cpu, started = time.process_time(), time.perf_counter()
-    for partition in corpus.PARTITIONS:
+    for partition in PARTITIONS:
         features.extract_corpus_partition(Path(tmp) / "corpus", partition, ["arousal", "valence"], config["features"],
                                    Path(tmp) / "features" / partition)
     wall, cpu = time.perf_counter() - started, time.process_time() - started_cpu

@@ -20,6 +20,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 from longterm_emotion.data import egemaps, synthetic  # noqa: E402
 from longterm_emotion.experiments import avec_baseline  # noqa: E402
+from longterm_emotion.frontends import pipeline  # noqa: E402
 
 parser = argparse.ArgumentParser(description=__doc__)
 parser.add_argument("--duration", type=float, default=300.0)
@@ -37,8 +38,9 @@ with tempfile.TemporaryDirectory() as tmp:
     walls, cpus, frames = [], [], 0
     for name in train:
         start_cpu, start = time.process_time(), time.perf_counter()
-        llds = egemaps.extract_recording(audio=Path(tmp) / "corpus" / "recordings_audio" / f"{name}.wav", sample_rate=rate,
-                                         out_path=Path(tmp) / f"{name}.ark")
+        llds = pipeline.extract_recording(frontend="egemaps", features_cfg={"sample_rate": rate},
+                                          audio=Path(tmp) / "corpus" / "recordings_audio" / f"{name}.wav",
+                                          out_path=Path(tmp) / f"{name}.ark")
         walls.append(time.perf_counter() - start)
         cpus.append(time.process_time() - start_cpu)
         frames += len(llds)

@@ -12,7 +12,7 @@ rule environment_versions:
         mem_mb=500,
         runtime=5,
     params:
-        interpreter=versions.installed(),
+        interpreter={k: v for k, v in versions.installed().items() if k != "executable"},
     script:
         "../scripts/environment_versions.py"
 
