@@ -56,7 +56,7 @@ def overlay(tcn, energy) -> dict:
 
 @pytest.fixture(scope="session")
 def plugin_run(tiny, tmp_path_factory):
-    """`snakemake` (all) with the plugin network and front end on a results folder holding the tiny run's corpus
+    """`snakemake tables models` with the plugin network and front end on a results folder holding the tiny run's corpus
     and features, on the tiny and matrix configs."""
 
     def build(root):
@@ -66,7 +66,8 @@ def plugin_run(tiny, tmp_path_factory):
             shutil.copytree(tiny / folder, results / folder)
         settings = root / "plugins.yaml"
         settings.write_text(yaml.safe_dump(overlay(tcn, energy)))
-        result = run_ok(results_dir=results, configfiles=(TINY, MATRIX, settings), options=["--cores", "2"], timeout=1200)
+        result = run_ok("tables", "models", results_dir=results, configfiles=(TINY, MATRIX, settings),
+                        options=["--cores", "2"], timeout=1200)
         return results, result.output
 
     return shared(tmp_path_factory, "plugins", build)

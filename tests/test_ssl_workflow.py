@@ -1,7 +1,7 @@
 """The self-supervised front end through Snakemake on the tiny corpus, with tiny randomly initialised
 checkpoints saved in the Hugging Face format (tests/ssl_checkpoints.py; nothing is downloaded):
 wav2vec 2.0 features train the Transformer (search, training, bundle) and `longterm-emotion predict`
-computes the same features; a WavLM checkpoint goes through the feature rules."""
+computes the same features (HuBERT and WavLM checkpoints: tests/test_ssl.py)."""
 
 from __future__ import annotations
 
@@ -84,20 +84,6 @@ def test_transformer_on_ssl_features_is_bundled_and_predicts_the_pipelines_numbe
     frames = pd.read_csv(ssl_run / "train" / "transformer" / "arousal" / "predictions.csv")
     reference = frames.loc[frames["recording"] == "dev_1", "ensemble"].to_numpy()
     np.testing.assert_allclose(pd.read_csv(out / "dev_1.csv")["arousal"], reference, rtol=0, atol=1e-5)
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("family", ["wavlm"])  # HuBERT shares wav2vec 2.0's architecture: tests/test_ssl.py
-def test_other_families_run_through_the_feature_rules(family, tiny, tmp_path):
-    checkpoint = write_tiny_checkpoint(tmp_path / family, family)
-    results = tmp_path / "results"
-    copy_tiny(tiny, results)
-    overlay = tmp_path / "ssl.yaml"
-    overlay.write_text(yaml.safe_dump(ssl_overlay(checkpoint)))
-    run_ok("frontend", results_dir=results, configfiles=(TINY, MATRIX, overlay), options=["--cores", "2"], timeout=1200)
-    stacked = kaldiio.load_scp(str(results / "ssl" / "train" / "stacked.scp"))
-    rows = pd.read_csv(results / "features" / "train" / "labels.csv").groupby("recording").size()
-    assert {r: m.shape for r, m in stacked.items()} == {r: (n, 2 * HIDDEN) for r, n in rows.items()}
 
 
 def test_missing_checkpoint_stops_at_start_with_one_line(tmp_path):
