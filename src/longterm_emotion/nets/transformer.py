@@ -3,7 +3,7 @@
 Each member: a linear projection of the input features to `width`, `layers` pre-norm
 encoder layers (self-attention, then a feed-forward block of ff_mult * width GELU units,
 each with a residual connection), a final layer norm and a linear output to one value per
-frame. Members are separate modules (as in BLSTMNet), each initialised from its own
+frame. Members are separate modules (a MemberEnsemble, as BLSTMNet), each initialised from its own
 generator seeded with its seed, so a model built with seeds [a, b] holds exactly the
 parameters of the models built with [a] and [b].
 
@@ -39,7 +39,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .ensemble import EnsembleModel, glorot_
+from .ensemble import MemberEnsemble, glorot_
 from .registry import register, setting
 
 POSITIONS = ("relative", "sinusoidal")
@@ -152,12 +152,11 @@ class _Member(nn.Module):
 
 
 @register("transformer", label="Transformer (not in the paper)", settings=TransformerSettings, color="tab:purple")
-class TransformerNet(EnsembleModel):
+class TransformerNet(MemberEnsemble):
     """Local-attention transformer encoder: M separate members, (B, C_in, T) -> (B, M, T); see the module doc."""
 
     def __init__(self, in_dim: int, seeds: Sequence[int], width: int = 64, layers: int = 2, heads: int = 4,
                  ff_mult: int = 4, window: int = 128, dropout: float = 0.0, positions: str = "relative"):
-        super().__init__(seeds)
         if width < 1 or heads < 1 or width % heads:
             raise ValueError(f"width must be a positive multiple of heads, got width={width}, heads={heads}")
         if positions == "sinusoidal" and width % 2:
@@ -172,11 +171,11 @@ class TransformerNet(EnsembleModel):
             raise ValueError(f"dropout must be in [0, 1), got {dropout}")
         if positions not in POSITIONS:
             raise ValueError(f"unknown positions {positions!r}; valid: {list(POSITIONS)}")
+        super().__init__(seeds, lambda: _Member(in_dim, width, layers, heads, ff_mult * width, window, dropout,
+                                                positions))
         self.window, self.n_layers = int(window), int(layers)
         self.receptive_field = 1 + 2 * self.n_layers * self.window  # frames an output can depend on
-        self.members = nn.ModuleList(
-            _Member(in_dim, width, layers, heads, ff_mult * width, window, dropout, positions) for _ in self.seeds)
-        with torch.no_grad():
+        with torch.no_grad():  # Keras-like re-initialisation of every parameter, member by member
             for member, seed in zip(self.members, self.seeds):
                 g = torch.Generator().manual_seed(seed)
                 for module in member.modules():
@@ -188,15 +187,3 @@ class TransformerNet(EnsembleModel):
                         module.bias.zero_()
                     elif isinstance(module, _LocalSelfAttention) and module.relative_bias is not None:
                         module.relative_bias.zero_()
-
-    def member_state(self, m: int) -> dict[str, torch.Tensor]:
-        return {k: v.detach().clone() for k, v in self.members[m].state_dict().items()}
-
-    def load_member_state(self, m: int, state: dict[str, torch.Tensor]) -> None:
-        self.members[m].load_state_dict(state)
-
-    def n_parameters_per_member(self) -> int:
-        return sum(p.numel() for p in self.members[0].parameters())
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return torch.stack([member(x) for member in self.members], dim=1)
