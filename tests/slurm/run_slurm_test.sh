@@ -199,7 +199,7 @@ PIPELINE_ARGS=(--configfile tests/slurm/tiny.yaml --config "results_dir=$RESULTS
 # Without an accounting database sacct cannot report job states: poll squeue
 # (MinJobAge=3600 keeps finished jobs there). Poll early: jobs take seconds.
 SLURM_ARGS=(--workflow-profile "$REPO/profiles/slurm"
-  --slurm-status-command squeue --slurm-init-seconds-before-status-checks 5
+  --slurm-status-command squeue --slurm-init-seconds-before-status-checks 2
   --slurm-keep-successful-logs --slurm-logdir "$TEST_DIR/slurm_logs")
 
 run() {  # run NAME COMMAND...: log to $TEST_DIR/NAME.log, print elapsed time
