@@ -4,7 +4,7 @@ The end-to-end test installs slurm-wlm and munge when absent, starts a one-node
 SLURM cluster on this host and runs the pipeline on it, so it runs where its
 prerequisites exist: as root, with SLURM installed or apt-get at hand, and the
 executor plugin installed (CI's machines have them). RUN_SLURM_TEST=0 skips it.
-It takes about 2 minutes with SLURM installed (plus ~15 s to install it).
+It takes about 1.5 minutes with SLURM installed (plus ~15 s to install it).
 The unit tests of tests/slurm/checks.py below always run.
 """
 import importlib.util
