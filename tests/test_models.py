@@ -233,3 +233,44 @@ def test_ccc_loss_matches_numpy_and_has_gradients():
     assert torch.isfinite(pred.grad).all() and pred.grad.abs().sum() > 0
     with pytest.raises(ValueError):
         ccc_loss(pred, y[:, :10])
+
+
+@pytest.mark.parametrize("layers", [1, 2])
+def test_blstm_members_in_parallel_equal_one_after_another(layers):
+    """On several torch threads the BLSTM's members run side by side (nets/blstm.py): outputs and every gradient,
+    the input's included, equal those of the members run one after another, and a rerun is bit-identical."""
+    from longterm_emotion.nets.ensemble import MemberEnsemble
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        x = torch.randn(2, 12, 50, generator=torch.Generator().manual_seed(0))
+        y = torch.randn(2, 1, 50, generator=torch.Generator().manual_seed(1))
+
+        def step(model, forward):
+            model.zero_grad()
+            inputs = x.clone().requires_grad_(True)
+            out = forward(inputs)
+            ((out - y) ** 2).mean().backward()
+            return out.detach(), [p.grad.clone() for p in model.parameters()], inputs.grad
+
+        model = build_model("blstm", 12, [0, 1, 2], hidden=8, layers=layers, dropout=0.0)
+        assert model.in_parallel(x)
+        parallel = step(model, model)
+        again = step(model, model)
+        alone = step(model, lambda inputs: MemberEnsemble.forward(model, inputs))
+        torch.testing.assert_close(parallel[0], alone[0], rtol=1e-6, atol=1e-7)
+        torch.testing.assert_close(parallel[2], alone[2], rtol=1e-5, atol=1e-7)
+        for a, b in zip(parallel[1], alone[1]):
+            torch.testing.assert_close(a, b, rtol=1e-5, atol=1e-7)
+        assert torch.equal(parallel[0], again[0]) and all(torch.equal(a, b) for a, b in zip(parallel[1], again[1]))
+        with torch.no_grad():
+            torch.testing.assert_close(model(x), alone[0], rtol=1e-6, atol=1e-7)
+        assert torch.get_num_threads() == 2  # restored after the members' one-thread section
+        dropped = build_model("blstm", 12, [0, 1], hidden=8, layers=2, dropout=0.5)
+        assert not dropped.in_parallel(x)  # training with dropout between layers: draws follow the schedule
+        assert dropped.eval().in_parallel(x)
+        torch.set_num_threads(1)
+        assert not model.in_parallel(x)  # one thread: one after another
+    finally:
+        torch.set_num_threads(threads)

@@ -108,10 +108,12 @@ def test_snakemake_robustness_target(tiny, tmp_path):
     shutil.copytree(tiny, results)
     overlay = tmp_path / "robustness.yaml"
     overlay.write_text(yaml.safe_dump(OVERLAY))
-    result = run_ok("robustness", results_dir=results, configfiles=(TINY, overlay), options=["--cores", "2"])
+    result = run_ok("robustness", results / "docs" / "results.md", results_dir=results, configfiles=(TINY, overlay),
+                    options=["--cores", "2"])
     ran = set(re.findall(r"^(?:local)?rule (\w+):", result.output, re.M))
-    assert ran <= {"robustness_condition", "robustness_report", "robustness", "model_bundle"}, ran
-    assert len(re.findall(r"^(?:local)?rule robustness_condition:", result.output, re.M)) == 5
+    assert ran <= {"robustness_condition", "robustness_report", "robustness", "results_doc"}, ran
+    # the tiny run made clean and white_snr0 (tests/configs/tiny.yaml); the overlay adds babble, level and reverb
+    assert len(re.findall(r"^(?:local)?rule robustness_condition:", result.output, re.M)) == 3
     table = pd.read_csv(results / "tables" / "robustness.csv")
     clean_frames = pd.read_csv(results / "robustness" / "conditions" / "clean.csv")
     learnt = []
@@ -136,3 +138,7 @@ def test_snakemake_robustness_target(tiny, tmp_path):
     for name in ("robustness_snr.png", "robustness_conditions.png"):
         assert (results / "figures" / name).stat().st_size > 0
     assert "synthetic RECOLA-layout corpus" in (results / "tables" / "robustness.md").read_text()
+    section = (results / "docs" / "results.md").read_text()  # the README's results section shows the report
+    assert "**Robustness**" in section and "| reverberation, RT60 0.6 s |" in section
+    for name in ("robustness_snr.png", "robustness_conditions.png"):
+        assert f"docs/figures/{name}" in section and (results / "docs" / "figures" / name).stat().st_size > 0

@@ -26,7 +26,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from longterm_emotion import constants, methods
+from longterm_emotion import methods
 from snakemake_runner import REPO, TINY, TINY_CFG, Result, dry_run_jobs, run_ok, snakemake
 CONFIG = yaml.safe_load((REPO / "config.yaml").read_text())
 DIMENSIONS = ["arousal", "valence"]

@@ -486,7 +486,12 @@ def per_recording_inputs(wildcards):
 
 def results_doc_inputs(wildcards):
     """The files of this run the README's results section is made from (results_doc.results_files)."""
-    return results_doc.results_files(RESULTS, DIMENSIONS, control=bool(CONTROL_SWEEP))
+    return results_doc.results_files(
+        RESULTS,
+        DIMENSIONS,
+        control=bool(CONTROL_SWEEP),
+        robustness=config["robustness"]["in_results"],
+    )
 
 
 def bootstrap_settings():

@@ -10,7 +10,9 @@ rule results_doc:
         text=LAYOUT.docs("results.md"),
         figures=[
             LAYOUT.docs(f"figures/{name}")
-            for name in results_doc.figures(bool(CONTROL_SWEEP))
+            for name in results_doc.figures(
+                bool(CONTROL_SWEEP), config["robustness"]["in_results"]
+            )
         ],
     log:
         LAYOUT.log("results_doc"),
@@ -18,6 +20,7 @@ rule results_doc:
         "../../envs/plots.yaml"
     params:
         dimensions=DIMENSIONS,
+        alpha=config["claims"]["alpha"],
         figures_dir=folder_of("figures"),
     script:
         "../scripts/results_doc.py"

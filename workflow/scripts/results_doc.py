@@ -11,4 +11,5 @@ with logged(snakemake.log[0]):
         dimensions=snakemake.params.dimensions,
         out=snakemake.output.text,
         figures_dir=snakemake.params.figures_dir,
+        alpha=snakemake.params.alpha,
     )

@@ -25,28 +25,67 @@ FIGURES = ("figure1_filter_length.png", "figure4_downsampling.png", "figure5_pre
 CONTROL_FIGURE = "figure1_corpora.png"
 
 
-def figures(control: bool) -> tuple[str, ...]:
+# With the robustness report (config robustness.in_results): CCC against SNR, and per other condition.
+ROBUSTNESS_FIGURES = ("robustness_snr.png", "robustness_conditions.png")
+
+
+def figures(control: bool, robustness: bool = False) -> tuple[str, ...]:
     """Names of the figures of the results section (in results/figures/ and docs/figures/)."""
-    return FIGURES + ((CONTROL_FIGURE,) if control else ())
+    return FIGURES + ((CONTROL_FIGURE,) if control else ()) + (ROBUSTNESS_FIGURES if robustness else ())
 
 
-def results_files(results_dir, dimensions, control: bool | None = None) -> dict[str, str]:
+def results_files(results_dir, dimensions, control: bool | None = None,
+                  robustness: bool | None = None) -> dict[str, str]:
     """The files of a results folder the results section is made from, by name (the rule's inputs).
 
     `control`: whether the run compared its sweep with a control run's (evidence.control_sweep);
-    None: when the folder holds the control's sweep table."""
+    `robustness`: whether the section shows the robustness report (robustness.in_results);
+    None: when the folder holds the control's sweep table, the robustness table."""
     results = Layout(str(results_dir))
     if control is None:
         control = Path(results.control_sweep()).is_file()
+    if robustness is None:
+        robustness = Path(results.table("robustness", ".csv")).is_file()
     files = {"sweep": results.sweep(".csv"), "spectrum": results.label_study("spectrum.csv"),
              "downsampling": results.label_study("downsampling.csv"),
              "comparisons": results.table("comparisons", ".csv"), "claims": results.table("claims", ".csv"),
              "timing": results.table("training_time", ".csv"), "search": results.table("search", ".csv")}
     files |= {f"table_{d}": results.table(d, ".md") for d in dimensions}
-    files |= {f"figure_{Path(name).stem}": results.figure(name) for name in figures(control)}
+    files |= {f"figure_{Path(name).stem}": results.figure(name) for name in figures(control, robustness)}
     if control:
         files["control_sweep"] = results.control_sweep()
+    if robustness:
+        files["robustness"] = results.table("robustness", ".csv")
+        files["robustness_tests"] = results.table("robustness_comparisons", ".csv")
     return files
+
+
+def robustness_lines(table: pd.DataFrame, tests: pd.DataFrame, alpha: float, figures_link: str) -> list[str]:
+    """The robustness report: ensemble CCC per condition (drop from clean in brackets), the drop tests' verdicts
+    and both figures."""
+    partition = str(table["partition"].iloc[0])
+    columns = list(dict.fromkeys(zip(table["network"], table["dimension"])))
+    lines = [f"**Robustness** (`results/tables/robustness.md`, target `robustness`): each network's bundle (what "
+             f"`longterm-emotion predict` uses) on the {partition} recordings degraded as the condition says; "
+             "ensemble CCC and, in brackets, its drop from clean (positive: a loss). Synthetic speech and synthetic "
+             "noise: the drops say how these models' features react, not how they fare on field recordings.", "",
+             "| condition | " + " | ".join(f"{n} {d}" for n, d in columns) + " |",
+             "|---|" + "---|" * len(columns)]
+    for condition, rows in table.groupby("condition", sort=False):
+        cells = rows.set_index(["network", "dimension"])
+        lines.append(f"| {condition} | " + " | ".join(
+            f"{cells.loc[c, 'ccc']:.3f} ({cells.loc[c, 'drop']:+.3f})" for c in columns) + " |")
+    lines.append("")
+    for (comparison, dimension), rows in tests.groupby(["comparison", "dimension"], sort=False):
+        a, b = comparison.split(" vs ")
+        held = rows[rows["p_holm"] < alpha]
+        lines.append(f"- {dimension}: {a} loses significantly less CCC than {b} (one-sided sign-flip test over "
+                     f"{int(rows['recordings'].iloc[0])} recordings, Holm over {len(rows)} conditions, "
+                     f"p < {alpha:g}) in {len(held)} of {len(rows)} conditions"
+                     + (f": {', '.join(held['condition'])}." if len(held) else "; smallest adjusted p "
+                        f"{rows['p_holm'].min():.3f}."))
+    return lines + ["", f"![Robustness to noise]({figures_link}/robustness_snr.png)", "",
+                    f"![Robustness to other degradations]({figures_link}/robustness_conditions.png)", ""]
 
 
 def _our_table(md_text: str) -> list[str]:
@@ -80,8 +119,9 @@ def claims_lines(scorecard: pd.DataFrame) -> list[str]:
     return lines + [""] + [f"- `{row.claim}`: {row.note}" for row in noted.itertuples()] + [""]
 
 
-def results_text(files: dict[str, str], dimensions, figures_link: str = "docs/figures") -> str:
-    """The results section (Markdown) from the files named by ``results_files``."""
+def results_text(files: dict[str, str], dimensions, figures_link: str = "docs/figures", alpha: float = 0.05) -> str:
+    """The results section (Markdown) from the files named by ``results_files``; `alpha`: the level of the
+    robustness verdicts (config claims.alpha)."""
     sweep = pd.read_csv(files["sweep"])
     spectrum = pd.read_csv(files["spectrum"])
     down = pd.read_csv(files["downsampling"])
@@ -177,18 +217,21 @@ def results_text(files: dict[str, str], dimensions, figures_link: str = "docs/fi
               "| model | parameters | device | seconds per epoch |", "|---|---|---|---|"]
     for _, row in timing.iterrows():
         lines.append(f"| {row['model']} | {row['parameters']} | {row['device']} | {row['seconds_per_epoch']:.2f} |")
+    if "robustness" in files:
+        lines += [""] + robustness_lines(pd.read_csv(files["robustness"]), pd.read_csv(files["robustness_tests"]),
+                                         alpha, figures_link)
     return "\n".join(lines) + "\n"
 
 
-def write_results_doc(*, files: dict[str, str], dimensions, out, figures_dir) -> str:
+def write_results_doc(*, files: dict[str, str], dimensions, out, figures_dir, alpha: float = 0.05) -> str:
     """Rule results_doc: write the results section to `out` and copy the run's figures to `figures_dir`."""
-    text = results_text(files, dimensions)
+    text = results_text(files, dimensions, alpha=alpha)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
     figures_dir = Path(figures_dir)
     figures_dir.mkdir(parents=True, exist_ok=True)
-    for name in figures("control_sweep" in files):
+    for name in figures("control_sweep" in files, "robustness" in files):
         shutil.copyfile(files[f"figure_{Path(name).stem}"], figures_dir / name)
     return text
 

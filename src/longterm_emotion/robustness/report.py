@@ -104,7 +104,8 @@ def write_report(*, condition_files: dict[str, str], conditions, networks, compa
     frames = load_frames(condition_files, conditions, dimensions)
     table = ccc_table(frames, conditions, networks, dimensions, evidence)
     level = f"{evidence.confidence:.0%}"
-    shown = table[["network", "dimension", "condition", "ccc", "low", "high", "drop", "drop_low", "drop_high"]]
+    shown = table[["network", "dimension", "condition", "ccc", "low", "high", "drop", "drop_low", "drop_high"]].assign(
+        partition=partition)
     write_table(
         shown, table_stem, f"Robustness: ensemble CCC of each network on degraded {partition} audio", corpus_name,
         notes=[f"Every network's bundle (the models `longterm-emotion predict` uses) on {partition_words(partition)} "
@@ -120,6 +121,8 @@ def write_report(*, condition_files: dict[str, str], conditions, networks, compa
                "The clean row reproduces the pipeline's own ensemble CCC on this partition (tests/test_robustness.py)."],
     )
     tests = drop_tests(frames, conditions, dimensions, [tuple(pair) for pair in comparisons], evidence)
+    if len(tests):
+        tests = tests.assign(partition=partition)
     write_table(
         tests.drop(columns=["method_a", "method_b", "condition_id"]) if len(tests) else tests, tests_stem,
         "Robustness: does Down/Up lose less CCC than Dilated under each degradation?", corpus_name,
