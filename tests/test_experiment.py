@@ -348,3 +348,28 @@ def test_run_linear_baseline_end_to_end(small_corpus, tmp_path):
         frames = pd.read_csv(tmp_path / dimension / "predictions.csv")
         assert list(frames.columns) == ["partition", "recording", "frameTime", "gold", "seed_0", "ensemble"]
         assert {"test_1.arff", "test_2.arff"} <= {p.name for p in (tmp_path / dimension / "per_recording").iterdir()}
+
+
+def test_sweep_train_ccc_is_scored_like_dev_ccc(tiny):
+    """The sweep's train_ccc: each run's best-epoch model in eval mode on the training recordings concatenated,
+    as dev_ccc is scored on dev (not the mean online training loss)."""
+    from longterm_emotion.experiments import sweep
+    from longterm_emotion.experiments.common import load_sets
+    from longterm_emotion.nets import training
+    from longterm_emotion.settings import SweepSettings
+
+    section = {"runs": 2, "seed": 0, "fft_size": 128, "optim": {"lr": 0.01},
+               "protocol": {"max_epochs": 2, "patience": 2, "shuffle_seed": 0}}
+    training.make_deterministic(1)
+    runs = sweep.run_length(features_root=tiny / "features", dimension="arousal", filter_length=8, sweep=section,
+                            device="cpu")
+    settings = SweepSettings.from_config(section)
+    sets = load_sets(tiny / "features", "arousal", "cpu", ("train", "dev"))
+    result = training.train("single_filter", settings.net(8), settings.seeds, sets["train"], sets["dev"],
+                            settings.optim, settings.protocol)
+    np.testing.assert_allclose(runs["dev_ccc"], result.best_dev_ccc, atol=1e-12)
+    scored = training.member_scores(training.predict(result.model, sets["train"]), sets["train"])
+    np.testing.assert_allclose(runs["train_ccc"], scored, atol=1e-12)
+    losses = pd.DataFrame(result.history).set_index(["member", "epoch"])["train_loss"]
+    online = [-losses.loc[(m, e)] for m, e in enumerate(result.best_epoch)]
+    assert not np.allclose(runs["train_ccc"], online, atol=1e-6)  # the online loss is another number

@@ -16,6 +16,7 @@ from longterm_emotion.analysis.bootstrap import Evidence
 from longterm_emotion.metrics import ccc
 from longterm_emotion.robustness import conditions as cond
 from longterm_emotion.robustness import report
+from longterm_emotion import nets  # noqa: F401  (registers the networks and their printed labels)
 
 SECTION = yaml.safe_load((REPO / "config.yaml").read_text())["robustness"]
 NETWORKS = ["dilated", "downup", "blstm"]
@@ -108,8 +109,10 @@ def test_snakemake_robustness_target(tiny, tmp_path):
     shutil.copytree(tiny, results)
     overlay = tmp_path / "robustness.yaml"
     overlay.write_text(yaml.safe_dump(OVERLAY))
+    # the copy has no Snakemake metadata, so the report's changed conditions (a params change in the run's own
+    # folder) cannot trigger its rerun: force it
     result = run_ok("robustness", results / "docs" / "results.md", results_dir=results, configfiles=(TINY, overlay),
-                    options=["--cores", "2"])
+                    options=["--cores", "2", "--forcerun", "robustness_report"])
     ran = set(re.findall(r"^(?:local)?rule (\w+):", result.output, re.M))
     assert ran <= {"robustness_condition", "robustness_report", "robustness", "results_doc"}, ran
     # the tiny run made clean and white_snr0 (tests/configs/tiny.yaml); the overlay adds babble, level and reverb

@@ -29,8 +29,8 @@ def run_length(*, features_root, dimension: str, filter_length: int, sweep: dict
         seeds, sets["train"], sets["dev"], settings.optim, settings.protocol,
     )
     seconds = time.perf_counter() - started
-    history = pd.DataFrame(result.history).set_index(["member", "epoch"])["train_loss"]
-    train_ccc = [-float(history.loc[(m, epoch)]) for m, epoch in enumerate(result.best_epoch)]
+    # scored like dev: eval mode, the partition's recordings concatenated, each run's best dev epoch
+    train_ccc = training.member_scores(training.predict(result.model, sets["train"]), sets["train"])
     return pd.DataFrame({
         "filter_length": int(filter_length),
         "dimension": dimension,
@@ -109,8 +109,9 @@ def write_results(*, run_csvs, stem, frame_rate: float, corpus_name: str, figure
                f"dev_ccc_low/high: {confidence:.0%} Student-t interval of the mean over runs. It covers the "
                "seed-to-seed variation of training only, not the choice of dev recordings (the sweep keeps each "
                "run's dev CCC, not its predictions; every run is scored on the same recordings).",
-               "train_ccc_mean: the runs' mean training CCC (per recording, averaged over the steps of their best "
-               "dev epoch): where it keeps rising with L while dev CCC falls, longer filters overfit.",
+               "train_ccc_mean: the runs' mean CCC on the training partition, scored as dev CCC is (eval mode, the "
+               "recordings concatenated, each run at its best dev epoch): where it keeps rising with L while dev CCC "
+               "falls, longer filters overfit.",
                "epochs: epochs trained (the runs of a length train together and stop when none has improved for "
                "`patience` epochs); median_best_epoch: median of the runs' best dev epochs; share_at_cap: share of "
                "runs that reached the epoch cap less than `patience` epochs after their best (not converged).",

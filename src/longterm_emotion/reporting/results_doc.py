@@ -79,11 +79,11 @@ def robustness_lines(table: pd.DataFrame, tests: pd.DataFrame, alpha: float, fig
     for (comparison, dimension), rows in tests.groupby(["comparison", "dimension"], sort=False):
         a, b = comparison.split(" vs ")
         held = rows[rows["p_holm"] < alpha]
-        lines.append(f"- {dimension}: {a} loses significantly less CCC than {b} (one-sided sign-flip test over "
-                     f"{int(rows['recordings'].iloc[0])} recordings, Holm over {len(rows)} conditions, "
-                     f"p < {alpha:g}) in {len(held)} of {len(rows)} conditions"
-                     + (f": {', '.join(held['condition'])}." if len(held) else "; smallest adjusted p "
-                        f"{rows['p_holm'].min():.3f}."))
+        lines.append(f"- {dimension}, does {a} lose less CCC than {b}? One-sided sign-flip test over "
+                     f"{int(rows['recordings'].iloc[0])} recordings per condition, Holm over {len(rows)} conditions "
+                     f"(`results/tables/robustness_comparisons.md`): yes at p < {alpha:g} in {len(held)} of "
+                     f"{len(rows)} conditions" + (f" ({', '.join(held['condition'])})." if len(held) else
+                                                  f"; smallest adjusted p {rows['p_holm'].min():.3f}."))
     return lines + ["", f"![Robustness to noise]({figures_link}/robustness_snr.png)", "",
                     f"![Robustness to other degradations]({figures_link}/robustness_conditions.png)", ""]
 
