@@ -1,18 +1,20 @@
-"""Benchmark: one training epoch of the BLSTM ensemble, its members one after another and side by side.
+"""Benchmark: one training epoch of the BLSTM ensemble, and the ways to run its members in one pass.
 
 On a synthetic training partition shaped like the built-in corpus's (9 recordings x 7,501 frames x 160
 features; random values: the cost does not depend on them), Adam, one step per recording, for each hidden size
-of the grid (grid.space.blstm.net.hidden): a single member, len(train.seeds) members one after another (the
-loop the GPU and dropout between layers use) and side by side (nets/blstm.py: a thread pool, one thread per
-op), on 1 and on `--threads` torch threads. Prints seconds per epoch (best of `--epochs` after one warm-up) and
-each ensemble's time as a multiple of a single member's on the same threads. Side by side needs more than one
-thread, so the pipeline's default (compute.threads: 1, two jobs at once on two cores) runs the loop.
+of the grid (grid.space.blstm.net.hidden), on 1 and on `--threads` torch threads: a single member;
+len(train.seeds) members one after another (nets/blstm.py, what the pipeline runs); one LSTM of
+len(train.seeds) x hidden units, the cost of the block-diagonal one-pass ensemble (its off-diagonal recurrent
+blocks held at zero cost the same as any weights); and the members side by side on a thread pool, one thread
+per op (forward and backward per member in its thread). Prints seconds per epoch (best of `--epochs` after one
+warm-up) and each as a multiple of a single member's on the same threads.
 Usage: python bench/blstm_members.py [--threads 2] [--epochs 3] [--recordings 9] [--frames 7501]
 """
 
 import argparse
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import torch
@@ -21,7 +23,6 @@ import yaml
 root = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(root / "src"))
 from longterm_emotion.nets import build_model  # noqa: E402
-from longterm_emotion.nets.ensemble import MemberEnsemble  # noqa: E402
 from longterm_emotion.nets.loss import ccc_loss  # noqa: E402
 
 parser = argparse.ArgumentParser(description=__doc__)
@@ -38,14 +39,17 @@ data = [(torch.randn(1, 160, args.frames, generator=g), torch.randn(1, args.fram
         for _ in range(args.recordings)]
 
 
-def epoch_seconds(model, forward) -> float:
+def epoch_seconds(model, forward, step=None) -> float:
     optimiser = torch.optim.Adam(model.parameters(), lr=lr)
     times = []
     for _ in range(args.epochs + 1):
         started = time.perf_counter()
         for x, y in data:
             optimiser.zero_grad()
-            ccc_loss(forward(x), y).sum().backward()
+            if step is None:
+                ccc_loss(forward(x), y).sum().backward()
+            else:
+                step(x, y)
             optimiser.step()
         times.append(time.perf_counter() - started)
     return min(times[1:])
@@ -58,11 +62,24 @@ for hidden in config["grid"]["space"]["blstm"]["net"]["hidden"]:
         torch.set_num_threads(threads)
         single = build_model("blstm", 160, seeds[:1], hidden=hidden, layers=1, dropout=0.0)
         ensemble = build_model("blstm", 160, seeds, hidden=hidden, layers=1, dropout=0.0)
+        wide = build_model("blstm", 160, seeds[:1], hidden=hidden * len(seeds), layers=1, dropout=0.0)
         one = epoch_seconds(single, single)
-        loop = epoch_seconds(ensemble, lambda x: MemberEnsemble.forward(ensemble, x))
+        loop = epoch_seconds(ensemble, ensemble)
+        block = epoch_seconds(wide, wide)
         line = (f"hidden {hidden:3d}, {threads} thread(s): single member {one:.2f} s per epoch; {len(seeds)} members "
-                f"one after another {loop:.2f} s ({loop / one:.2f}x)")
-        if ensemble.in_parallel(data[0][0]):
-            side = epoch_seconds(ensemble, ensemble)
-            line += f", side by side {side:.2f} s ({side / one:.2f}x; {loop / side:.2f}x faster than the loop)"
+                f"one after another {loop:.2f} s ({loop / one:.2f}x); one block-diagonal LSTM {block:.2f} s "
+                f"({block / one:.2f}x)")
+        if threads > 1:
+            pool = ThreadPoolExecutor(threads)
+
+            def member_step(member, x, y):
+                ccc_loss(member(x).unsqueeze(1), y).sum().backward()
+
+            def side_step(x, y):
+                torch.set_num_threads(1)
+                list(pool.map(lambda member: member_step(member, x, y), ensemble.members))
+                torch.set_num_threads(threads)
+
+            side = epoch_seconds(ensemble, None, side_step)
+            line += f"; side by side on {threads} threads {side:.2f} s ({side / one:.2f}x)"
         print(line, flush=True)
