@@ -85,7 +85,7 @@ def robustness_lines(table: pd.DataFrame, tests: pd.DataFrame, alpha: float, fig
                      f"{len(rows)} conditions" + (f" ({', '.join(held['condition'])})." if len(held) else
                                                   f"; smallest adjusted p {rows['p_holm'].min():.3f}."))
     return lines + ["", f"![Robustness to noise]({figures_link}/robustness_snr.png)", "",
-                    f"![Robustness to other degradations]({figures_link}/robustness_conditions.png)", ""]
+                    f"![Robustness to other degradations]({figures_link}/robustness_conditions.png)"]
 
 
 def _our_table(md_text: str) -> list[str]:
