@@ -112,7 +112,7 @@ KINDS = [
          r"--config results_dir=results-(?:slow-nolag|fast-lag)", "dry_run",
          "the sweep on a control corpus (as long as the default run's sweep): dry run; tests/test_control.py "
          "checks the control corpora's effect on context length and label spectrum"),
-    Kind("robustness", rf"{SM} --cores all robustness(?: --config results_dir=results-mycorpus)?", "dry_run",
+    Kind("robustness", rf"{SM} --cores (?:all|2) robustness(?: --config results_dir=results-mycorpus)?", "dry_run",
          "the target on the default run (minutes): dry run; tests/test_robustness.py runs it on the tiny run"),
     Kind("ssl checkpoint tool", r"pip install huggingface_hub", "elsewhere",
          "installs the download tool on a machine with internet; the pipeline never downloads"),
@@ -176,6 +176,8 @@ KINDS = [
          subs={"bench/search_cost.py": "bench/search_cost.py --results {tiny} --limit 1"}),
     Kind("training benchmark", r"python bench/training_epochs\.py", "command",
          subs={"bench/training_epochs.py": "bench/training_epochs.py --results {tiny}"}),
+    Kind("BLSTM members benchmark", r"python bench/blstm_members\.py", "command",
+         subs={"bench/blstm_members.py": "bench/blstm_members.py --recordings 1 --frames 200 --epochs 1"}),
     Kind("roofline benchmark", r"python bench/roofline\.py", "command",
          subs={"bench/roofline.py": "bench/roofline.py --quick"}),
     Kind("roofline on a GPU", r"python bench/roofline\.py --device cuda", "elsewhere",
@@ -203,6 +205,11 @@ CONFIGURATIONS = [
                   "true is the tiny run; false gives unlabelled test recordings, the shape of the AVEC-layout run "
                   "(tests/test_matrix.py::test_release_layout_runs_all)"),
     Configuration(r"features\.frontend: egemaps", "tests/test_matrix.py::test_egemaps_bundles_predict_the_pipelines_numbers"),
+    Configuration(r"compute\.threads: 1", "tests/test_workflow.py::test_full_run_writes_every_artefact",
+                  "the default; the tiny run uses it"),
+    Configuration(r"robustness\.in_results: (?:true|false)", "tests/test_robustness.py::test_snakemake_robustness_target",
+                  "true is the default and the tiny run's path; false leaves the robustness files out of the results "
+                  "section's inputs (tests/test_layout.py::test_results_section_shows_robustness_only_when_asked)"),
     Configuration(r"compute\.device: auto", "tests/test_workflow.py::test_full_run_writes_every_artefact"),
     Configuration(r"evidence\.control_sweep: .*",
                   "tests/test_workflow.py::test_naming_a_control_run_adds_figure1_of_both_corpora_and_reruns_nothing_else"),

@@ -65,6 +65,18 @@ def test_results_section_reads_the_files_the_layout_names(tmp_path):
     assert "control_sweep" not in results_doc.results_files(tmp_path, ["arousal"])  # None: no control table there
 
 
+def test_results_section_shows_robustness_only_when_asked(tmp_path):
+    """robustness.in_results: the section's inputs hold the robustness tables and figures, or none of them."""
+    results = Layout(str(tmp_path))
+    shown = results_doc.results_files(tmp_path, ["arousal"], control=False, robustness=True)
+    assert shown["robustness"] == results.table("robustness", ".csv")
+    assert shown["robustness_tests"] == results.table("robustness_comparisons", ".csv")
+    assert shown["figure_robustness_snr"] == results.figure("robustness_snr.png")
+    left_out = results_doc.results_files(tmp_path, ["arousal"], control=False, robustness=False)
+    assert not any("robustness" in key for key in left_out)
+    assert "robustness_snr.png" not in results_doc.figures(False, False)
+
+
 def test_find_bundles_finds_the_bundles_where_the_layout_puts_them(tmp_path):
     bundles = pytest.importorskip("longterm_emotion.serving.bundles")
     path = Path(Layout(str(tmp_path)).bundle("dilated", "arousal"))

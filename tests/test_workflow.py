@@ -42,8 +42,7 @@ ALL_RULES = [
     "frontend_recording", "frontend_partition", "avec_baseline", "environment_versions", "versions",
 ]
 # Rules that run only when asked for (target predict with --config predict_audio=DIR), never in the default DAG.
-ON_DEMAND_RULES = {"predict_audio_file", "robustness_condition", "robustness_report",
-                   "ablation_train", "ablation_postprocess", "ablation_timing", "ablations_tables"}
+ON_DEMAND_RULES = {"predict_audio_file", "ablation_train", "ablation_postprocess", "ablation_timing", "ablations_tables"}
 
 
 def rules_with_a_command() -> list[str]:
@@ -302,7 +301,6 @@ def test_naming_a_control_run_adds_figure1_of_both_corpora_and_reruns_nothing_el
     assert sorted(rule for rule, _ in dry_run_jobs(result.output)) == ["all", "figure1_corpora", "results_doc"]
 
 
-@pytest.mark.slow
 def finished_outputs(log: str, rule: str) -> list[Path]:
     """Outputs of the jobs of `rule` whose completion Snakemake recorded: it logs
     "Finished jobid: N" only after storing the job's metadata, so a job killed between
@@ -317,6 +315,7 @@ def finished_outputs(log: str, rule: str) -> list[Path]:
     return [path for jobid in done for path in outputs[jobid]]
 
 
+@pytest.mark.slow
 def test_killed_run_finishes_on_rerun_without_redoing_finished_jobs(tmp_path):
     """SIGKILL the whole pipeline while grid-point jobs run; unlock and rerun: it completes,
     finished jobs are not run again and every output is readable."""
