@@ -78,6 +78,21 @@ def test_report_tables_on_made_up_predictions(tmp_path):
     assert (tmp_path / "snr.png").stat().st_size > 0 and (tmp_path / "conditions.png").stat().st_size > 0
 
 
+def test_no_compared_pair_gives_an_empty_table_the_results_section_reads(tmp_path):
+    """A run without both networks of any pair (e.g. one network): the comparisons table keeps its columns, empty,
+    and the README's results section says that no pair is compared."""
+    from longterm_emotion.reporting import results_doc
+
+    conditions = cond.conditions({**SECTION, "conditions": ["noise"], "noise_kinds": ["white"], "snr_db": [0]})
+    evidence = Evidence(resamples=50, seed=0, confidence=0.95)
+    tests = report.drop_tests(made_up_frames(conditions), conditions, DIMENSIONS, [], evidence)
+    assert tests.empty and {"comparison", "dimension", "p_holm"} <= set(tests.columns)
+    table = pd.DataFrame({"network": ["Dilated"], "dimension": ["arousal"], "condition": ["clean"], "ccc": [0.5],
+                          "drop": [0.0], "partition": ["dev"]})
+    lines = results_doc.robustness_lines(table, tests, 0.05, "docs/figures")
+    assert "- No pair of this run's networks is compared (`robustness.comparisons`)." in lines
+
+
 def test_report_refuses_conditions_on_other_recordings(tmp_path):
     conditions = cond.conditions({**SECTION, "conditions": ["reverb"], "rt60_s": [0.3]})
     frames = made_up_frames(conditions, recordings=2, rows=50)

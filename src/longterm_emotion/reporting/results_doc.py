@@ -76,8 +76,7 @@ def robustness_lines(table: pd.DataFrame, tests: pd.DataFrame, alpha: float, fig
         lines.append(f"| {condition} | " + " | ".join(
             f"{cells.loc[c, 'ccc']:.3f} ({cells.loc[c, 'drop']:+.3f})" for c in columns) + " |")
     lines.append("")
-    if "comparison" not in tests.columns:  # no pair of this run's networks is compared (robustness.comparisons)
-        tests = pd.DataFrame(columns=["comparison", "dimension"])
+    if tests.empty:  # no pair of this run's networks is compared (robustness.comparisons)
         lines.append("- No pair of this run's networks is compared (`robustness.comparisons`).")
     for (comparison, dimension), rows in tests.groupby(["comparison", "dimension"], sort=False):
         a, b = comparison.split(" vs ")

@@ -50,6 +50,11 @@ def ccc_table(frames, conditions: list[Condition], networks, dimensions, evidenc
     return pd.DataFrame(rows)
 
 
+DROP_TEST_COLUMNS = ["dimension", "condition", "comparison", "drop_a", "drop_b", "difference",
+                     "mean_recording_difference", "p_value", "p_holm", "recordings", "method_a", "method_b",
+                     "condition_id"]
+
+
 def drop_tests(frames, conditions: list[Condition], dimensions, comparisons, evidence: Evidence) -> pd.DataFrame:
     """Per dimension, degraded condition and pair (A, B): does A lose less CCC than B?
 
@@ -84,10 +89,8 @@ def drop_tests(frames, conditions: list[Condition], dimensions, comparisons, evi
                 for row, p in zip(family, adjusted):
                     row["p_holm"] = p
             rows += family
-    table = pd.DataFrame(rows)
-    if len(table):
-        table.insert(table.columns.get_loc("p_value") + 1, "p_holm", table.pop("p_holm"))
-    return table
+    # the columns even when no pair is compared (a run without both networks of every pair)
+    return pd.DataFrame(rows, columns=DROP_TEST_COLUMNS)
 
 
 def partition_words(partition: str) -> str:
@@ -121,10 +124,8 @@ def write_report(*, condition_files: dict[str, str], conditions, networks, compa
                "The clean row reproduces the pipeline's own ensemble CCC on this partition (tests/test_robustness.py)."],
     )
     tests = drop_tests(frames, conditions, dimensions, [tuple(pair) for pair in comparisons], evidence)
-    if len(tests):
-        tests = tests.assign(partition=partition)
     write_table(
-        tests.drop(columns=["method_a", "method_b", "condition_id"]) if len(tests) else tests, tests_stem,
+        tests.drop(columns=["method_a", "method_b", "condition_id"]).assign(partition=partition), tests_stem,
         "Robustness: does Down/Up lose less CCC than Dilated under each degradation?", corpus_name,
         notes=["drop_a, drop_b: CCC clean minus CCC degraded of network A and of network B (recordings "
                "concatenated; positive: a loss); difference: drop_a - drop_b (negative: A loses less).",
