@@ -4,7 +4,7 @@ The end-to-end test installs slurm-wlm and munge when absent, starts a one-node
 SLURM cluster on this host and runs the pipeline on it, so it runs where its
 prerequisites exist: as root, with SLURM installed or apt-get at hand, and the
 executor plugin installed (CI's machines have them). RUN_SLURM_TEST=0 skips it.
-It takes about 1.5 minutes with SLURM installed (plus ~15 s to install it).
+It takes about 1.5 minutes with SLURM installed (plus ~10 s to install it).
 The unit tests of tests/slurm/checks.py below always run.
 """
 import importlib.util
@@ -150,14 +150,27 @@ def _tree(root, files):
         path.write_bytes(data)
 
 
+def _scp(root):
+    return f"dev_1 {root.absolute()}/features/dev/fbank.ark:8\n".encode()
+
+
 def test_identical_outputs_ignores_logs_and_catches_a_changed_byte(tmp_path, capsys):
     same = {"features/dev/fbank.ark": b"\x00\x01", "corpus/a.wav": b"RIFF"}
-    _tree(tmp_path / "a", {**same, "logs/x.log": b"1", "benchmarks/x.tsv": b"1"})
-    _tree(tmp_path / "b", {**same, "logs/x.log": b"2", "corpus/.snakemake_timestamp": b""})
+    a, b = tmp_path / "a", tmp_path / "b"
+    _tree(a, {**same, "features/dev/fbank.scp": _scp(a), "logs/x.log": b"1", "benchmarks/x.tsv": b"1"})
+    _tree(b, {**same, "features/dev/fbank.scp": _scp(b), "logs/x.log": b"2", "corpus/.snakemake_timestamp": b""})
     checks.failed = False
-    checks.check_identical(tmp_path / "a", tmp_path / "b")
-    assert "CHECK identical-outputs: PASS (2 files" in capsys.readouterr().out
+    checks.check_identical(a, b)
+    assert "CHECK identical-outputs: PASS (3 files" in capsys.readouterr().out
     assert not checks.failed
+
+    # an index pointing elsewhere than its own results folder differs
+    (b / "features/dev/fbank.scp").write_bytes(_scp(a))
+    checks.check_identical(a, b)
+    out = capsys.readouterr().out
+    assert "CHECK identical-outputs: FAIL" in out and "features/dev/fbank.scp" in out
+    (b / "features/dev/fbank.scp").write_bytes(_scp(b))
+    checks.failed = False
 
     (tmp_path / "b" / "features/dev/fbank.ark").write_bytes(b"\x00\x02")
     checks.check_identical(tmp_path / "a", tmp_path / "b")

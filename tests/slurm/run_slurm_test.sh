@@ -3,10 +3,10 @@
 #
 # As root on a Debian/Ubuntu machine: installs slurm-wlm and munge if absent,
 # starts a one-node cluster on this host (munged, slurmctld, slurmd; no
-# accounting database), then
+# accounting database), then, all three at once,
 #   1. runs TARGET with tests/slurm/tiny.yaml through profiles/slurm (every job
 #      goes through sbatch),
-#   2. runs the same locally through profiles/default,
+#   2. runs the same locally through profiles/default, into another folder,
 #   3. runs tests/slurm/probe.smk through profiles/slurm: a CPU rule and a rule
 #      with `resources: gpu=1` (the node advertises one fake GPU gres), which
 #      record their SLURM job, allocation and Python interpreter,
@@ -185,17 +185,16 @@ say "cluster up: $(sinfo -h -o '%P %D %T %c CPUs %m MB %G')"
 # ---------------------------------------------------------------------- runs
 cd "$REPO"
 NCPUS="$(sinfo -h -n "$HOST" -o '%c' | head -n1)"
-# Both pipeline runs write to the same results_dir, one after the other, and the
-# first is moved aside: the .scp index files hold the path of the .ark files
-# next to them, so runs into two different folders could never be identical.
-RESULTS="$TEST_DIR/results"
-rm -rf "$RESULTS" "$TEST_DIR/slurm" "$TEST_DIR/local" "$TEST_DIR/probe" \
+# The three runs go at once (the SLURM jobs mostly wait for the scheduler's polls): the
+# pipeline through profiles/slurm into $TEST_DIR/slurm, the same locally into
+# $TEST_DIR/local, and the probe. Their outputs are disjoint, so Snakemake's locks let
+# them share the repository's .snakemake folder.
+rm -rf "$TEST_DIR/slurm" "$TEST_DIR/local" "$TEST_DIR/probe" \
   "$TEST_DIR/slurm_logs" "$TEST_DIR"/*.log
 mkdir -p "$TEST_DIR"
 # --max-threads: rules may ask for more threads than this one node has (sbatch
 # would reject them); the local run caps threads at --cores the same way.
-PIPELINE_ARGS=(--configfile tests/slurm/tiny.yaml --config "results_dir=$RESULTS"
-  --max-threads "$NCPUS")
+PIPELINE_ARGS=(--configfile tests/slurm/tiny.yaml --max-threads "$NCPUS")
 # Without an accounting database sacct cannot report job states: poll squeue
 # (MinJobAge=3600 keeps finished jobs there). Poll early: jobs take seconds.
 SLURM_ARGS=(--workflow-profile "$REPO/profiles/slurm"
@@ -214,24 +213,29 @@ run() {  # run NAME COMMAND...: log to $TEST_DIR/NAME.log, print elapsed time
   return "$rc"
 }
 
-rc=0
 # shellcheck disable=SC2086  # TARGET may name several targets
-run slurm "$PYTHON" -m snakemake $TARGET "${PIPELINE_ARGS[@]}" "${SLURM_ARGS[@]}" || rc=$?
-check slurm-run $rc "(snakemake $TARGET --workflow-profile profiles/slurm exit status $rc)"
-[ -d "$RESULTS" ] && mv "$RESULTS" "$TEST_DIR/slurm"
+run slurm "$PYTHON" -m snakemake $TARGET "${PIPELINE_ARGS[@]}" \
+  --config "results_dir=$TEST_DIR/slurm" "${SLURM_ARGS[@]}" &
+SLURM_PID=$!
+# shellcheck disable=SC2086
+run local "$PYTHON" -m snakemake $TARGET "${PIPELINE_ARGS[@]}" \
+  --config "results_dir=$TEST_DIR/local" &
+LOCAL_PID=$!
+run probe "$PYTHON" -m snakemake --snakefile tests/slurm/probe.smk \
+  --directory "$TEST_DIR/probe" "${SLURM_ARGS[@]}" --max-threads "$NCPUS" &
+PROBE_PID=$!
 
 rc=0
-# shellcheck disable=SC2086
-run local "$PYTHON" -m snakemake $TARGET "${PIPELINE_ARGS[@]}" || rc=$?
+wait "$SLURM_PID" || rc=$?
+check slurm-run $rc "(snakemake $TARGET --workflow-profile profiles/slurm exit status $rc)"
+rc=0
+wait "$LOCAL_PID" || rc=$?
 check local-run $rc "(snakemake $TARGET with profiles/default, exit status $rc)"
 rc=0
 grep -q "workflow specific profile profiles/default" "$TEST_DIR/local.log" || rc=$?
 check default-profile $rc "(local run picked up profiles/default by itself)"
-[ -d "$RESULTS" ] && mv "$RESULTS" "$TEST_DIR/local"
-
 rc=0
-run probe "$PYTHON" -m snakemake --snakefile tests/slurm/probe.smk \
-  --directory "$TEST_DIR/probe" "${SLURM_ARGS[@]}" --max-threads "$NCPUS" || rc=$?
+wait "$PROBE_PID" || rc=$?
 check probe-run $rc "(tests/slurm/probe.smk through profiles/slurm, exit status $rc)"
 
 # -------------------------------------------------------------------- checks

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import numpy as np
 import soundfile
-from scipy.signal import resample_poly
 
 from ..errors import InputDataError
 
@@ -124,6 +123,8 @@ def to_mono(samples: np.ndarray) -> np.ndarray:
 
 def resample(samples: np.ndarray, rate_in: int, rate_out: int) -> np.ndarray:
     """Polyphase resampling (Kaiser-windowed FIR) by the exact rational ratio."""
+    from scipy.signal import resample_poly  # scipy.signal takes ~1 s to import: only when resampling
+
     if rate_in == rate_out:
         return samples
     ratio = Fraction(rate_out, rate_in)
