@@ -21,3 +21,17 @@ def test_labels_and_colours():
     assert methods.label("mynet") == "My network"
     assert methods.color("mynet", 0) == "#123456"
     assert methods.color("unknown_network", 13) == "C3"
+
+
+def test_network_label_does_not_depend_on_what_was_imported_before():
+    """In a fresh process that imported only `methods`, a registered network still gets its printed label."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from longterm_emotion import methods; "
+            "assert 'longterm_emotion.nets' not in sys.modules; print(methods.label('dilated'))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    from longterm_emotion.nets import registry
+
+    assert out.stdout.strip() == registry.NETWORKS["dilated"].label != "dilated"

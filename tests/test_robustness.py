@@ -16,7 +16,6 @@ from longterm_emotion.analysis.bootstrap import Evidence
 from longterm_emotion.metrics import ccc
 from longterm_emotion.robustness import conditions as cond
 from longterm_emotion.robustness import report
-from longterm_emotion import nets  # noqa: F401  (registers the networks and their printed labels)
 
 SECTION = yaml.safe_load((REPO / "config.yaml").read_text())["robustness"]
 NETWORKS = ["dilated", "downup", "blstm"]

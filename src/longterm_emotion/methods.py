@@ -3,11 +3,12 @@
 The three references the pipeline computes have fixed names here; networks take
 theirs from the network registry (longterm_emotion.nets.registry). Reporting jobs
 run where torch may not be installed, so their rules pass the networks' names as a
-param (`describe`); in a process that has imported the registry it is read directly.
+param (`describe`); elsewhere the registry is read (imported when torch is there).
 """
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 # Rows of Tables 1 and 2 that are not networks, in table order, with their printed names.
@@ -27,8 +28,14 @@ def describe(networks: dict[str, dict]) -> None:
 
 
 def _registered(name: str):
-    registry = sys.modules.get("longterm_emotion.nets.registry")
-    return registry.NETWORKS.get(name) if registry is not None else None
+    """The registry's entry of `name`, importing the built-in networks if no one has (None without torch), so
+    a name's label never depends on what the process happened to import before."""
+    if "longterm_emotion.nets" not in sys.modules:
+        try:
+            importlib.import_module("longterm_emotion.nets")  # registers the built-in networks
+        except ImportError:
+            return None
+    return sys.modules["longterm_emotion.nets.registry"].NETWORKS.get(name)
 
 
 def label(method: str) -> str:
