@@ -449,10 +449,17 @@ def env_path() -> Path:
 
 
 def run_in_env(env: Path, command: str, cwd: Path = REPO, timeout: float = 900) -> subprocess.CompletedProcess:
-    """`. env/bin/activate && command` in bash, as a user of the README runs it (stdout and stderr together)."""
-    return subprocess.run(["bash", "-c", f". {shlex.quote(str(env))}/bin/activate && {command}"], cwd=cwd,
-                          env=clean_environ(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                          timeout=timeout)
+    """`. env/bin/activate && command` in bash, as a user of the README runs it (stdout and stderr together); a single
+    snakemake command that lost the lock-folder race (snakemake_runner.LOCK_RACE) runs once more."""
+    from snakemake_runner import run_retrying_lock_race
+
+    def run():
+        return subprocess.run(["bash", "-c", f". {shlex.quote(str(env))}/bin/activate && {command}"], cwd=cwd,
+                              env=clean_environ(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                              timeout=timeout)
+
+    single_snakemake = command.startswith("snakemake ") and not re.search(r"&&|;|\|", command)
+    return run_retrying_lock_race(run) if single_snakemake else run()
 
 
 if __name__ == "__main__":  # python tests/readme_commands.py: list the README's commands and their kinds

@@ -316,7 +316,7 @@ def finished_outputs(log: str, rule: str) -> list[Path]:
 
 
 @pytest.mark.slow
-def test_killed_run_finishes_on_rerun_without_redoing_finished_jobs(tmp_path):
+def test_killed_run_finishes_on_rerun_without_redoing_finished_jobs(tmp_path, tiny):
     """SIGKILL the whole pipeline while grid-point jobs run; unlock and rerun: it completes,
     finished jobs are not run again and every output is readable."""
     import os
@@ -324,7 +324,8 @@ def test_killed_run_finishes_on_rerun_without_redoing_finished_jobs(tmp_path):
     import time
 
     results = tmp_path / "results"
-    run_ok("features", results_dir=results)
+    for folder in ("corpus", "features"):  # the tiny run's (same config): only the search runs here
+        shutil.copytree(tiny / folder, results / folder)
     tuned = [str(results / "tune" / f"{m}_{d}.yaml") for m in ("dilated", "downup", "blstm") for d in DIMENSIONS]
     command = [sys.executable, "-m", "snakemake", *tuned, "--configfile", str(TINY), "--config", f"results_dir={results}"]
     killed_log = tmp_path / "killed.log"
@@ -350,3 +351,18 @@ def test_killed_run_finishes_on_rerun_without_redoing_finished_jobs(tmp_path):
     assert len(re.findall(r"rule tune_point:", rerun.output)) == 6 * TINY_CFG["grid"]["points"] - len(finished)
     for path in tuned:
         assert yaml.safe_load(Path(path).read_text())["settings"]["optim"]["lr"] > 0
+
+def test_the_lock_folder_race_is_retried_once_and_other_failures_are_not():
+    import snakemake_runner
+
+    race = "FileNotFoundError: [Errno 2] No such file or directory: '/r/.snakemake/locks/0.input.lock'"
+    for first, expected_calls in ((race, 2), ("MissingInputException in rule x", 1)):
+        calls = []
+
+        def run():
+            calls.append(1)
+            return subprocess.CompletedProcess([], 1 if len(calls) == 1 else 0, first if len(calls) == 1 else "ok")
+
+        proc = snakemake_runner.run_retrying_lock_race(run)
+        assert len(calls) == expected_calls
+        assert proc.returncode == (0 if expected_calls == 2 else 1)
