@@ -190,7 +190,8 @@ def _release_layout_copy(source: Path, root: Path) -> Path:
 @pytest.fixture(scope="session")
 def manifest_corpus(tiny, tmp_path_factory):
     """The tiny corpus's train and dev recordings as FLAC files with CSV labels at 12.5 Hz (every second gold
-    row), listed in a manifest one folder up from the files (relative paths), without a test partition."""
+    row), listed in a manifest one folder up from the files (relative paths), without a test partition, plus a
+    dev recording dev_3 that is train_1's audio and labels again (leakage, which the run warns about)."""
     return shared(tmp_path_factory, "manifest", lambda root: _manifest_copy(tiny, root))
 
 
@@ -211,6 +212,7 @@ def _manifest_copy(tiny: Path, root: Path) -> Path:
                 label.write_text("time,value\n" + "".join(f"{t:.2f},{v:.6f}\n" for t, v in zip(times[::2], values[::2])))
                 cells.append(f"data/labels/{label.name}")
             rows.append(f"{partition},{wav.stem},data/audio/{audio.name},{cells[0]},{cells[1]}")
+    rows.append("dev,dev_3," + rows[1].split(",", 2)[2])
     manifest = root / "corpus.csv"
     manifest.write_text("\n".join(rows) + "\n")
     return manifest

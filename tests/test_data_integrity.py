@@ -151,7 +151,8 @@ def test_new_content_under_an_old_modification_time_reruns_its_partition(work):
 
 
 @pytest.mark.parametrize("copy", ["content", "path"])
-def test_one_audio_file_in_two_partitions_is_refused(work, copy):
+def test_one_audio_file_in_two_partitions_is_named_and_refused_on_request(work, copy):
+    """By default the run plans and names both recordings; shared_audio=error stops it before any job."""
     corpus = work / "corpus"
     train = corpus / "recordings_audio" / "train_1.wav"
     if copy == "content":  # a copy of a training recording under a dev name
@@ -165,11 +166,16 @@ def test_one_audio_file_in_two_partitions_is_refused(work, copy):
         write_manifest(work / "corpus.csv", sources, ["arousal", "valence"])
         config = ("manifest=corpus.csv",)
         words = ["train_1.wav: the same audio file is", "dev recording dev_2", "train recording train_1"]
-    result = snakemake_in(work, "features", "-n", config=config)
-    assert result.returncode != 0
-    for word in words:
-        assert word in result.output, (word, result.tail())
-    assert not re.search(r"^(?:local)?rule \w+:", result.output, re.M), result.tail()
+    warned = snakemake_in(work, "features", "-n", config=config)
+    assert warned.returncode == 0, warned.tail()
+    warnings = [line for line in warned.output.splitlines() if line.startswith("Warning: ")]
+    assert len(warnings) == 1 and all(word in warnings[0] for word in words), warnings
+    assert "dev" in feature_partitions(planned(warned)), warned.tail()  # the changed partition is planned
+    refused = snakemake_in(work, "features", "-n", config=config + ("shared_audio=error",))
+    assert refused.returncode != 0
+    for word in words + ["shared_audio: error"]:
+        assert word in refused.output, (word, refused.tail())
+    assert not re.search(r"^(?:local)?rule \w+:", refused.output, re.M), refused.tail()
 
 
 def test_added_recording_changes_the_input_set(work):

@@ -154,6 +154,9 @@ def test_manifest_runs_all_without_a_test_partition(manifest_run):
     assert not (manifest_run / "features" / "test").exists()
     log = (manifest_run / "logs" / "extract_features" / "train.log").read_text()
     assert "resampled to 25 Hz" in log  # labels at 12.5 Hz, said in the log
+    results_doc = (manifest_run / "docs" / "results.md").read_text()
+    assert "1 recording(s) of this corpus share their audio" in results_doc
+    assert "train_1.flac: the same audio file is dev recording dev_3 and train recording train_1" in results_doc
 
 
 def test_manifest_predict_on_flac(manifest_run, manifest_corpus, tmp_path):

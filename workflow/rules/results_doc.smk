@@ -22,5 +22,6 @@ rule results_doc:
         dimensions=DIMENSIONS,
         alpha=config["claims"]["alpha"],
         figures_dir=folder_of("figures"),
+        shared_audio=SHARED_AUDIO,
     script:
         "../scripts/results_doc.py"

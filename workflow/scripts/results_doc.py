@@ -12,4 +12,5 @@ with logged(snakemake.log[0]):
         out=snakemake.output.text,
         figures_dir=snakemake.params.figures_dir,
         alpha=snakemake.params.alpha,
+        shared_audio=snakemake.params.shared_audio,
     )

@@ -14,7 +14,6 @@ import json
 import os
 from pathlib import Path
 
-from ..errors import InputDataError
 from .sources import RecordingSource
 
 
@@ -59,24 +58,28 @@ def recording_digest(source: RecordingSource, digests: dict[str, str]) -> str:
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
 
-def check_no_leakage(sources: list[RecordingSource], digests: dict[str, str]) -> None:
-    """One audio file (by resolved path or by content) may back only one recording: the same audio under two
-    recording ids would put one recording in two partitions (or twice in one). InputDataError names both."""
+def shared_audio(sources: list[RecordingSource], digests: dict[str, str]) -> list[str]:
+    """One line per recording whose audio (by resolved path or by content) already backs another recording,
+    naming both: the same audio under two recording ids puts one recording in two partitions (or twice in one),
+    so a model can be scored on what it was trained on."""
     by_path: dict[str, RecordingSource] = {}
     by_content: dict[str, RecordingSource] = {}
+    found = []
     for source in sources:
         path = str(Path(source.audio).resolve())
         where = f"{source.partition} recording {source.name}"
         if path in by_path:
             other = by_path[path]
-            raise InputDataError(path, f"the same audio file is {where} and {other.partition} recording "
-                                       f"{other.name}; each recording needs its own audio")
+            found.append(f"{path}: the same audio file is {where} and {other.partition} recording {other.name}")
+            continue
         by_path[path] = source
         content = digests.get(path)
         if content is None:
             continue
         if content in by_content:
             other = by_content[content]
-            raise InputDataError(path, f"same content as {other.audio} ({where} and {other.partition} recording "
-                                       f"{other.name}): one recording in two places")
+            found.append(f"{path}: same content as {other.audio} ({where} and {other.partition} recording "
+                         f"{other.name}): one recording in two places")
+            continue
         by_content[content] = source
+    return found

@@ -9,6 +9,7 @@ figures there next to the text, so text and figures come from the same run.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -121,9 +122,11 @@ def claims_lines(scorecard: pd.DataFrame) -> list[str]:
     return lines + [""] + [f"- `{row.claim}`: {row.note}" for row in noted.itertuples()] + [""]
 
 
-def results_text(files: dict[str, str], dimensions, figures_link: str = "docs/figures", alpha: float = 0.05) -> str:
+def results_text(files: dict[str, str], dimensions, figures_link: str = "docs/figures", alpha: float = 0.05,
+                 shared_audio: Sequence[str] = ()) -> str:
     """The results section (Markdown) from the files named by ``results_files``; `alpha`: the level of the
-    robustness verdicts (config claims.alpha)."""
+    robustness verdicts (config claims.alpha); `shared_audio`: the corpus's recordings whose audio backs
+    another recording (data.digests.shared_audio), named in a warning at the top."""
     sweep = pd.read_csv(files["sweep"])
     spectrum = pd.read_csv(files["spectrum"])
     down = pd.read_csv(files["downsampling"])
@@ -138,7 +141,7 @@ def results_text(files: dict[str, str], dimensions, figures_link: str = "docs/fi
         "numbers are RECOLA's and appear only where labelled so. The figures in "
         f"`{figures_link}/` come from the same run.",
         "",
-    ] + claims_lines(pd.read_csv(files["claims"], dtype={"section": str})) + [
+    ] + _shared_audio_lines(shared_audio) + claims_lines(pd.read_csv(files["claims"], dtype={"section": str})) + [
         f"**Filter-length sweep (Figure 1):** mean dev CCC over {int(sweep['runs'].iloc[0])} runs and, in "
         f"brackets, the {level} t-interval of that mean (seed-to-seed variation only; every run is scored "
         "on the same dev recordings).",
@@ -225,9 +228,18 @@ def results_text(files: dict[str, str], dimensions, figures_link: str = "docs/fi
     return "\n".join(lines) + "\n"
 
 
-def write_results_doc(*, files: dict[str, str], dimensions, out, figures_dir, alpha: float = 0.05) -> str:
+def _shared_audio_lines(shared: Sequence[str]) -> list[str]:
+    if not shared:
+        return []
+    return [f"**Warning: {len(shared)} recording(s) of this corpus share their audio with another recording**, so "
+            "a score may be on audio the model was trained on (config shared_audio):", ""] + [
+        f"- {line}" for line in shared] + [""]
+
+
+def write_results_doc(*, files: dict[str, str], dimensions, out, figures_dir, alpha: float = 0.05,
+                      shared_audio: Sequence[str] = ()) -> str:
     """Rule results_doc: write the results section to `out` and copy the run's figures to `figures_dir`."""
-    text = results_text(files, dimensions, alpha=alpha)
+    text = results_text(files, dimensions, alpha=alpha, shared_audio=shared_audio)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
