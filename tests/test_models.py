@@ -234,3 +234,31 @@ def test_ccc_loss_matches_numpy_and_has_gradients():
     with pytest.raises(ValueError):
         ccc_loss(pred, y[:, :10])
 
+
+
+def test_declared_networks_import_their_class_once_and_check_its_settings():
+    """The catalog's networks resolve to their classes (settings = constructor arguments); a declaration whose
+    settings do not match its class fails on first use, naming both."""
+    import dataclasses
+
+    from longterm_emotion.nets import NETWORKS, registry
+
+    for name, found in NETWORKS.items():
+        if found.module.startswith("longterm_emotion."):
+            assert found.model is found.model and found.model.__module__ == found.module, name
+
+    @dataclasses.dataclass(frozen=True)
+    class Wrong:
+        width: int = 1
+
+    try:
+        registry.declare("wrong_settings", label="Wrong", settings=Wrong,
+                         model="longterm_emotion.nets.dilated:DilatedConvNet")
+        with pytest.raises(TypeError, match=r"settings Wrong has fields \['width'\], the constructor of "
+                                            r"DilatedConvNet takes"):
+            NETWORKS["wrong_settings"].model
+        with pytest.raises(ValueError, match="registered twice"):
+            registry.declare("wrong_settings", label="Wrong", settings=Wrong,
+                             model="longterm_emotion.nets.downup:DownUpConvNet")
+    finally:
+        NETWORKS.pop("wrong_settings", None)

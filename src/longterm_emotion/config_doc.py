@@ -198,7 +198,7 @@ def builtin_networks() -> list:
     from .nets import NETWORKS
 
     return [NETWORKS[name] for name in sorted(NETWORKS)
-            if NETWORKS[name].model.__module__.startswith("longterm_emotion.")]
+            if NETWORKS[name].module.startswith("longterm_emotion.")]
 
 
 def builtin_frontends() -> list:

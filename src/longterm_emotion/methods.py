@@ -1,15 +1,14 @@
 """Printed names and colours of the methods in tables and figures.
 
 The three references the pipeline computes have fixed names here; networks take
-theirs from the network registry (longterm_emotion.nets.registry). Reporting jobs
-run where torch may not be installed, so their rules pass the networks' names as a
-param (`describe`); elsewhere the registry is read (imported when torch is there).
+theirs from the network registry (longterm_emotion.nets.registry; the package's own
+are declared there without torch). A plugin's network is registered only where its
+module is imported, so reporting rules pass the networks' names as a param (`describe`).
 """
 
 from __future__ import annotations
 
-import importlib
-import sys
+from .nets import registry
 
 # Rows of Tables 1 and 2 that are not networks, in table order, with their printed names.
 REFERENCE_LABELS = {
@@ -28,14 +27,8 @@ def describe(networks: dict[str, dict]) -> None:
 
 
 def _registered(name: str):
-    """The registry's entry of `name`, importing the built-in networks if no one has (None without torch), so
-    a name's label never depends on what the process happened to import before."""
-    if "longterm_emotion.nets" not in sys.modules:
-        try:
-            importlib.import_module("longterm_emotion.nets")  # registers the built-in networks
-        except ImportError:
-            return None
-    return sys.modules["longterm_emotion.nets.registry"].NETWORKS.get(name)
+    """The registry's entry of `name` (the package's networks are always there), or None."""
+    return registry.NETWORKS.get(name)
 
 
 def label(method: str) -> str:

@@ -418,7 +418,7 @@ def method_descriptions():
 def network_plugins(wildcards):
     """Param of the jobs that build a network: the plugin modules, for a network registered by one ([] for the
     package's own, so adding a plugin reruns none of their jobs)."""
-    source = networks.entry(wildcards.network).model.__module__
+    source = networks.entry(wildcards.network).module
     return [] if source.startswith("longterm_emotion.") else PLUGINS
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.interpolate import make_interp_spline
 
 from ..metrics import ccc
 from .checks import check_trajectory, named
@@ -70,6 +69,8 @@ def resample_trajectory(times, values, rate: float, n: int, spline: str = "cubic
     order = SPLINE_ORDERS[spline]
     if times.size < order + 1:
         raise ValueError(f"{spline} spline needs at least {order + 1} samples, got {times.size}")
+    from scipy.interpolate import make_interp_spline  # here: the import costs 0.6 s of every workflow start
+
     return make_interp_spline(times, values, k=order)(np.arange(n) / rate)
 
 

@@ -3,20 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import torch
 from torch import nn
 
 from .ensemble import MemberEnsemble, glorot_, orthogonal_
-from .registry import register, setting
-
-
-@dataclass(frozen=True)
-class BLSTMSettings:
-    hidden: int = setting(int, default=32, minimum=1)
-    layers: int = setting(int, default=1, minimum=1)
-    dropout: float = setting(float, default=0.0, minimum=0, maximum=1)
+from .catalog import BLSTMSettings  # noqa: F401  (its settings, declared there)
 
 
 class _BLSTM(nn.Module):
@@ -30,7 +22,6 @@ class _BLSTM(nn.Module):
         return self.out(self.lstm(x.transpose(1, 2))[0]).squeeze(-1)
 
 
-@register("blstm", label="BLSTM", settings=BLSTMSettings, color="tab:green")
 class BLSTMNet(MemberEnsemble):
     """BLSTM regression reference [24]: M separate bidirectional LSTMs + linear output."""
 

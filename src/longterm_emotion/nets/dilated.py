@@ -3,26 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import torch
 from torch import nn
 
-from .ensemble import ACTIVATION_SCHEMA, EnsembleModel, make_activation
-from .registry import register, setting
+from .ensemble import EnsembleModel, make_activation
+from .catalog import DilatedSettings  # noqa: F401  (its settings, declared there)
 
 
-@dataclass(frozen=True)
-class DilatedSettings:
-    width: int = setting(int, default=32, minimum=1)
-    depth: int = setting(int, default=10, minimum=1)
-    kernel_size: int = setting(int, default=3, minimum=1)
-    dilation_base: int = setting(int, default=2, minimum=1)
-    activation: str = setting(ACTIVATION_SCHEMA, default="tanh")
-    dropout: float = setting(float, default=0.0, minimum=0, maximum=1)
-
-
-@register("dilated", label="Dilated", settings=DilatedSettings, color="tab:blue")
 class DilatedConvNet(EnsembleModel):
     """Section 5.1: `depth` 'same' convolutions with dilation dilation_base**n, then a 1x1 conv."""
 

@@ -3,33 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import torch
 from torch import nn
 
-from .ensemble import ACTIVATION_SCHEMA, EnsembleModel, make_activation
-from .registry import register, setting
+from .ensemble import EnsembleModel, make_activation
+from .catalog import DownUpSettings  # noqa: F401  (its settings, declared there)
 
 
-@dataclass(frozen=True)
-class DownUpSettings:
-    width: int | tuple[int, ...] = setting(
-        {"oneOf": [{"type": "integer", "minimum": 1},
-                   {"type": "array", "items": {"type": "integer", "minimum": 1}, "minItems": 1}]}, default=32)
-    n_down: int = setting(int, default=4, minimum=1)
-    factor: int = setting(int, default=3, minimum=2)
-    kernel_size: int = setting(int, default=5, minimum=1)
-    n_intermediate: int = setting(int, default=1, minimum=0)
-    up_kernel: int | None = setting(
-        {"type": ["integer", "null"], "minimum": 1,
-         "description": "Kernel of the transposed convolutions; null: factor + 2 (overlapping one low-rate step each side)."},
-        default=None)
-    activation: str = setting(ACTIVATION_SCHEMA, default="tanh")
-    dropout: float = setting(float, default=0.0, minimum=0, maximum=1)
-
-
-@register("downup", label="Down/Up", settings=DownUpSettings, color="tab:orange")
 class DownUpConvNet(EnsembleModel):
     """Section 5.2: conv + max-pool blocks, low-rate convs, transposed-conv upsampling, 1x1 conv.
 

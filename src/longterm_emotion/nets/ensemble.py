@@ -25,9 +25,9 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-ACTIVATIONS = {"tanh": nn.Tanh, "relu": nn.ReLU, "elu": nn.ELU}
-# The settings schema of an `activation` argument (nets.registry.setting).
-ACTIVATION_SCHEMA = {"type": "string", "enum": list(ACTIVATIONS)}
+from .catalog import ACTIVATION_NAMES, ACTIVATION_SCHEMA  # noqa: F401  (the schema of an `activation` setting)
+
+ACTIVATIONS = dict(zip(ACTIVATION_NAMES, (nn.Tanh, nn.ReLU, nn.ELU), strict=True))
 
 
 def make_activation(name: str) -> nn.Module:

@@ -1,7 +1,9 @@
 """The network registry: every model the pipeline can search, train, compare and bundle, looked up by name.
 
 A network is one module: its class (an ``EnsembleModel``) registers itself with
-``@register("name", label=..., settings=SettingsDataclass)``. The settings dataclass
+``@register("name", label=..., settings=SettingsDataclass)``; the package's own are
+declared in ``catalog`` with their class's import path instead (``declare``), so that
+reading their names and settings needs no torch. The settings dataclass
 is the typed list of the constructor's keyword arguments with their defaults (the
 one place they are written); each field's ``metadata["schema"]`` is the JSON schema
 its values must satisfy (checked at config load, for ``models`` and ``grid.space``
@@ -12,6 +14,7 @@ the config's ``plugins`` list (see ``plugins.load``).
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import inspect
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,13 +24,32 @@ _TYPES = {int: "integer", float: "number", bool: "boolean", str: "string"}
 
 @dataclass(frozen=True)
 class NetworkEntry:
-    """One registered network: its name, printed label, class and settings dataclass."""
+    """One network: its name, printed label, class (or the "module:Class" it is imported from on first use),
+    settings dataclass and colour."""
 
     name: str
     label: str
-    model: type
+    source: type | str
     settings: type
     color: str | None = None
+
+    @property
+    def module(self) -> str:
+        """The module that defines the network's class (known without importing it)."""
+        return self.source.split(":")[0] if isinstance(self.source, str) else self.source.__module__
+
+    @property
+    def model(self) -> type:
+        """The network's class; a declared one is imported (and checked against its settings) here, once."""
+        if not isinstance(self.source, str):
+            return self.source
+        key = (self.name, self.source)
+        if key not in _IMPORTED:
+            module, _, qualname = self.source.partition(":")
+            cls = getattr(importlib.import_module(module), qualname)
+            _check(self.name, cls, self.settings)
+            _IMPORTED[key] = cls
+        return _IMPORTED[key]
 
     def defaults(self) -> dict:
         """The settings' default values (fields without a default are left out)."""
@@ -55,6 +77,29 @@ class NetworkEntry:
 
 
 NETWORKS: dict[str, NetworkEntry] = {}
+_IMPORTED: dict[tuple[str, str], type] = {}
+
+
+def _check(name: str, cls: type, settings: type) -> None:
+    """The settings dataclass must list exactly the constructor's keyword arguments besides in_dim and seeds."""
+    if not dataclasses.is_dataclass(settings):
+        raise TypeError(f"network {name!r}: settings must be a dataclass, got {settings!r}")
+    arguments = set(inspect.signature(cls).parameters) - {"in_dim", "seeds"}
+    fields = {f.name for f in dataclasses.fields(settings)}
+    if arguments != fields:
+        raise TypeError(f"network {name!r}: settings {settings.__name__} has fields {sorted(fields)}, "
+                        f"the constructor of {cls.__name__} takes {sorted(arguments)}")
+
+
+def _add(found: NetworkEntry) -> None:
+    if found.name in NETWORKS and _where(NETWORKS[found.name].source) != _where(found.source):
+        raise ValueError(f"network {found.name!r} is registered twice ({NETWORKS[found.name].module} and "
+                         f"{found.module})")
+    NETWORKS[found.name] = found
+
+
+def _where(source: type | str) -> str:
+    return source if isinstance(source, str) else f"{source.__module__}:{source.__qualname__}"
 
 
 def register(name: str, *, label: str, settings: type, color: str | None = None):
@@ -62,20 +107,19 @@ def register(name: str, *, label: str, settings: type, color: str | None = None)
     the constructor's keyword arguments besides in_dim and seeds (checked here, once)."""
 
     def decorate(cls):
-        if not dataclasses.is_dataclass(settings):
-            raise TypeError(f"network {name!r}: settings must be a dataclass, got {settings!r}")
-        arguments = set(inspect.signature(cls).parameters) - {"in_dim", "seeds"}
-        fields = {f.name for f in dataclasses.fields(settings)}
-        if arguments != fields:
-            raise TypeError(f"network {name!r}: settings {settings.__name__} has fields {sorted(fields)}, "
-                            f"the constructor of {cls.__name__} takes {sorted(arguments)}")
-        if name in NETWORKS and NETWORKS[name].model.__qualname__ != cls.__qualname__:
-            raise ValueError(f"network {name!r} is registered twice ({NETWORKS[name].model.__module__} and "
-                             f"{cls.__module__})")
-        NETWORKS[name] = NetworkEntry(name, label, cls, settings, color)
+        _check(name, cls, settings)
+        _add(NetworkEntry(name, label, cls, settings, color))
         return cls
 
     return decorate
+
+
+def declare(name: str, *, label: str, settings: type, model: str, color: str | None = None) -> None:
+    """Register the network `name` whose class is `model` ("module:Class"), imported when first built; the
+    settings are checked against its constructor then."""
+    if not dataclasses.is_dataclass(settings):
+        raise TypeError(f"network {name!r}: settings must be a dataclass, got {settings!r}")
+    _add(NetworkEntry(name, label, model, settings, color))
 
 
 def entry(name: str) -> NetworkEntry:

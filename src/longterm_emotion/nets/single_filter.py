@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
@@ -11,14 +10,7 @@ from torch import nn
 from torch.utils.weak import WeakIdKeyDictionary
 
 from .ensemble import EnsembleModel, glorot_
-from .registry import register, setting
-
-
-@dataclass(frozen=True)
-class SingleFilterSettings:
-    filter_length: int = setting(int, minimum=1)
-    fft_size: int = setting(int, default=3072, minimum=2)
-    lr_per_length: bool = setting(bool, default=True)
+from .catalog import SingleFilterSettings  # noqa: F401  (its settings, declared there)
 
 
 class _PaddedRfft(torch.autograd.Function):
@@ -42,7 +34,6 @@ class _PaddedRfft(torch.autograd.Function):
         return torch.fft.irfft(half, n)[..., : ctx.length] * n, None
 
 
-@register("single_filter", label="Single filter", settings=SingleFilterSettings)
 class SingleFilterNet(EnsembleModel):
     """Section 4: one filter of length L over all channels, tanh, scalar linear regression.
 

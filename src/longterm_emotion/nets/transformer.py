@@ -33,29 +33,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
 from .ensemble import MemberEnsemble, glorot_
-from .registry import register, setting
-
-POSITIONS = ("relative", "sinusoidal")
-
-
-@dataclass(frozen=True)
-class TransformerSettings:
-    """Constructor settings of TransformerNet (field names = its keyword arguments)."""
-
-    width: int = setting(int, default=64, minimum=1)  # d_model (a multiple of heads)
-    layers: int = setting(int, default=2, minimum=1)
-    heads: int = setting(int, default=4, minimum=1)
-    ff_mult: int = setting(int, default=4, minimum=1)  # feed-forward width = ff_mult * width
-    window: int = setting(int, default=128, minimum=1)  # attention half-window (128 frames = 5.12 s at 25 Hz)
-    dropout: float = setting(float, default=0.0, minimum=0, maximum=1)
-    positions: str = setting({"type": "string", "enum": ["relative", "sinusoidal"]}, default="relative")
+from .catalog import POSITIONS, TransformerSettings  # noqa: F401  (its settings, declared there)
 
 
 def sinusoidal_positions(length: int, width: int, device=None, dtype=torch.float32) -> torch.Tensor:
@@ -151,7 +135,6 @@ class _Member(nn.Module):
         return self.out(self.norm(h)).squeeze(-1)
 
 
-@register("transformer", label="Transformer (not in the paper)", settings=TransformerSettings, color="tab:purple")
 class TransformerNet(MemberEnsemble):
     """Local-attention transformer encoder: M separate members, (B, C_in, T) -> (B, M, T); see the module doc."""
 
