@@ -3,7 +3,7 @@
 On a synthetic training partition shaped like the built-in corpus's (9 recordings x 7,501 frames x 160
 features; random values: the cost does not depend on them), Adam, one step per recording, for each hidden size
 of the grid (grid.space.blstm.net.hidden), on 1 and on `--threads` torch threads: a single member;
-len(train.seeds) members one after another (nets/blstm.py, what the pipeline runs); one LSTM of
+len(train.seeds) members one after another (nets/blstm/model.py, what the pipeline runs); one LSTM of
 len(train.seeds) x hidden units, the cost of the block-diagonal one-pass ensemble (its off-diagonal recurrent
 blocks held at zero cost the same as any weights); and the members side by side on a thread pool, one thread
 per op (forward and backward per member in its thread). Prints seconds per epoch (best of `--epochs` after one

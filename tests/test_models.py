@@ -5,9 +5,9 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from longterm_emotion.nets.dilated import DilatedConvNet
-from longterm_emotion.nets.downup import DownUpConvNet
-from longterm_emotion.nets.single_filter import SingleFilterNet
+from longterm_emotion.nets.dilated.model import DilatedConvNet
+from longterm_emotion.nets.downup.model import DownUpConvNet
+from longterm_emotion.nets.single_filter.model import SingleFilterNet
 from longterm_emotion.nets import (
     build_model,
     ccc_loss,
@@ -253,12 +253,12 @@ def test_declared_networks_import_their_class_once_and_check_its_settings():
 
     try:
         registry.declare("wrong_settings", label="Wrong", settings=Wrong,
-                         model="longterm_emotion.nets.dilated:DilatedConvNet")
+                         model="longterm_emotion.nets.dilated.model:DilatedConvNet")
         with pytest.raises(TypeError, match=r"settings Wrong has fields \['width'\], the constructor of "
                                             r"DilatedConvNet takes"):
             NETWORKS["wrong_settings"].model
         with pytest.raises(ValueError, match="registered twice"):
             registry.declare("wrong_settings", label="Wrong", settings=Wrong,
-                             model="longterm_emotion.nets.downup:DownUpConvNet")
+                             model="longterm_emotion.nets.downup.model:DownUpConvNet")
     finally:
         NETWORKS.pop("wrong_settings", None)

@@ -1,4 +1,4 @@
-"""Tests of the local-attention transformer ensemble (nets/transformer.py)."""
+"""Tests of the local-attention transformer ensemble (nets/transformer/)."""
 
 from dataclasses import asdict, fields
 
@@ -7,7 +7,8 @@ import torch
 import torch.nn.functional as F
 
 from longterm_emotion.nets.loss import ccc_loss
-from longterm_emotion.nets.transformer import TransformerNet, TransformerSettings, local_attention
+from longterm_emotion.nets.transformer import TransformerSettings
+from longterm_emotion.nets.transformer.model import TransformerNet, local_attention
 
 pytestmark = pytest.mark.usefixtures("deterministic_single_thread")
 

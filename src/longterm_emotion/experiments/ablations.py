@@ -362,7 +362,7 @@ def run_postprocessing(*, predictions_csv, section: dict, label_rate: float, out
 
 
 def blstm_parameters(in_dim: int, hidden: int, layers: int) -> int:
-    """Parameters of one BLSTM member (nets.blstm: torch's LSTM, both directions, two bias vectors per gate set,
+    """Parameters of one BLSTM member (nets.blstm.model: torch's LSTM, both directions, two bias vectors per gate set,
     then a linear output layer); tests/test_ablations.py checks it against the built network."""
     count, width = 0, in_dim
     for _ in range(layers):

@@ -2,16 +2,17 @@
 
 Every model maps features (B, C_in, T) to predictions (B, M, T), one row per
 ensemble member; see ``ensemble`` for how members stay independent. Networks are
-looked up by name in ``registry``: the package's own are declared in ``catalog``
-(importable without torch, so the workflow starts without it) and their classes
-imported on first use; a plugin's network registers its class with ``register``.
+looked up by name in ``registry``: each of the package's own is a folder that
+declares its name and settings without torch (so the workflow starts without it)
+and holds its class in ``model``, imported on first use; a plugin's network
+registers its class with ``register``.
 """
 
 from __future__ import annotations
 
 import importlib
 
-from . import catalog  # noqa: F401  (declares the package's networks)
+from . import blstm, dilated, downup, single_filter, transformer  # noqa: F401  (each declares its network)
 from .registry import NETWORKS, NetworkEntry, entry, register, setting
 from .registry import build as build_model
 

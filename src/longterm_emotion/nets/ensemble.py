@@ -25,7 +25,7 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from .catalog import ACTIVATION_NAMES, ACTIVATION_SCHEMA  # noqa: F401  (the schema of an `activation` setting)
+from .registry import ACTIVATION_NAMES
 
 ACTIVATIONS = dict(zip(ACTIVATION_NAMES, (nn.Tanh, nn.ReLU, nn.ELU), strict=True))
 

@@ -1,9 +1,10 @@
 """The network registry: every model the pipeline can search, train, compare and bundle, looked up by name.
 
 A network is one module: its class (an ``EnsembleModel``) registers itself with
-``@register("name", label=..., settings=SettingsDataclass)``; the package's own are
-declared in ``catalog`` with their class's import path instead (``declare``), so that
-reading their names and settings needs no torch. The settings dataclass
+``@register("name", label=..., settings=SettingsDataclass)``. The package's own are
+folders: ``nets/<name>/__init__.py`` declares the name, label and settings with the
+class's import path (``declare``), ``nets/<name>/model.py`` holds the class, so that
+the workflow reads every network's settings without importing torch. The settings dataclass
 is the typed list of the constructor's keyword arguments with their defaults (the
 one place they are written); each field's ``metadata["schema"]`` is the JSON schema
 its values must satisfy (checked at config load, for ``models`` and ``grid.space``
@@ -20,6 +21,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 _TYPES = {int: "integer", float: "number", bool: "boolean", str: "string"}
+# A setting several networks share: the activations nets.ensemble.ACTIVATIONS builds.
+ACTIVATION_NAMES = ("tanh", "relu", "elu")
+ACTIVATION_SCHEMA = {"type": "string", "enum": list(ACTIVATION_NAMES)}
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,7 @@ import torch.nn.functional as F
 from torch import nn
 from torch.utils.weak import WeakIdKeyDictionary
 
-from .ensemble import EnsembleModel, glorot_
-from .catalog import SingleFilterSettings  # noqa: F401  (its settings, declared there)
+from ..ensemble import EnsembleModel, glorot_
 
 
 class _PaddedRfft(torch.autograd.Function):

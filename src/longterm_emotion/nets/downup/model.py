@@ -7,8 +7,7 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from .ensemble import EnsembleModel, make_activation
-from .catalog import DownUpSettings  # noqa: F401  (its settings, declared there)
+from ..ensemble import EnsembleModel, make_activation
 
 
 class DownUpConvNet(EnsembleModel):

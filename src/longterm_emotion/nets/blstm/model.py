@@ -7,8 +7,7 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from .ensemble import MemberEnsemble, glorot_, orthogonal_
-from .catalog import BLSTMSettings  # noqa: F401  (its settings, declared there)
+from ..ensemble import MemberEnsemble, glorot_, orthogonal_
 
 
 class _BLSTM(nn.Module):

@@ -38,8 +38,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .ensemble import MemberEnsemble, glorot_
-from .catalog import POSITIONS, TransformerSettings  # noqa: F401  (its settings, declared there)
+from ..ensemble import MemberEnsemble, glorot_
+from . import POSITIONS
 
 
 def sinusoidal_positions(length: int, width: int, device=None, dtype=torch.float32) -> torch.Tensor:
