@@ -35,12 +35,12 @@ args = parser.parse_args()
 
 config = load_files(root / "config.yaml", *([root / args.overlay] if args.overlay else []))
 search = config["grid"]
-seeds = list(range(search["runs"]))
+seeds = list(search["seeds"])
 torch.set_num_threads(config["compute"]["threads"])
 device = resolve_device(config["compute"]["device"])
 dimension = config["dimensions"][0]
 sets = common.load_sets(Path(args.results) / "features", dimension, device, ("train", "dev"))
-print(f"search: {search['points']} points x {search['runs']} seeds per network and dimension, "
+print(f"search: {search['points']} points x {len(seeds)} seeds per network and dimension, "
       f"{len(config['dimensions'])} dimensions; device {device}, torch threads {torch.get_num_threads()}")
 
 

@@ -4,9 +4,9 @@ Trains the sweep's runs (vectorised) at the given lengths with patience 10 and a
 --max-epochs, once with `lr_per_length` (filter weights at lr / L, the pipeline's default) and once
 without it at --unscaled-lr for every weight, and prints per length and variant the runs' mean best
 dev CCC, their best epochs, the epochs trained and the seconds. Needs a finished run's features.
-By default every length of the config's sweep (sweep.filter_lengths) and the sweep's runs.
+By default every length of the config's sweep (sweep.filter_lengths) and the sweep's seeds (sweep.seeds).
 Usage: python bench/sweep_lr_scaling.py [--results results] [--dimension arousal]
-       [--lengths 2 64 512 ...] [--unscaled-lr 0.002] [--max-epochs 150] [--runs 5]
+       [--lengths 2 64 512 ...] [--unscaled-lr 0.002] [--max-epochs 150] [--seeds 0 1 2 3 4]
 """
 
 import argparse
@@ -31,11 +31,11 @@ parser.add_argument("--lengths", type=int, nargs="*", default=None, help="defaul
 parser.add_argument("--unscaled-lr", type=float, default=0.002)
 parser.add_argument("--max-epochs", type=int, default=150)
 parser.add_argument("--patience", type=int, default=10)
-parser.add_argument("--runs", type=int, default=None, help="default: sweep.runs")
+parser.add_argument("--seeds", type=int, nargs="*", default=None, help="default: sweep.seeds")
 args = parser.parse_args()
 sweep = yaml.safe_load((root / "config.yaml").read_text())["sweep"]
 args.lengths = args.lengths or sweep["filter_lengths"]
-args.runs = args.runs or sweep["runs"]
+args.seeds = args.seeds or sweep["seeds"]
 training.make_deterministic(1)
 sets = common.load_sets(Path(args.results) / "features", args.dimension, torch.device("cpu"), ("train", "dev"))
 variants = [("lr / L", True, sweep["optim"]["lr"]), ("unscaled", False, args.unscaled_lr)]
@@ -44,7 +44,7 @@ for length in args.lengths:
         started = time.perf_counter()
         result = training.train("single_filter", {"filter_length": length, "fft_size": sweep["fft_size"],
                                                   "lr_per_length": scaled},
-                                list(range(args.runs)), sets["train"], sets["dev"], Optimiser(lr),
+                                list(args.seeds), sets["train"], sets["dev"], Optimiser(lr),
                                 Protocol(args.max_epochs, args.patience, 0))
         print(f"L={length:5d} {name:8s} (lr {lr:g}): dev CCC {np.mean(result.best_dev_ccc):.3f} "
               f"± {np.std(result.best_dev_ccc):.3f}, best epochs {min(result.best_epoch)}-{max(result.best_epoch)}, "

@@ -47,7 +47,7 @@ def epoch_seconds(model, lr):
 
 
 sweep = config["sweep"]
-seeds = list(range(sweep["runs"]))
+seeds = list(sweep["seeds"])
 per_length = {}
 for length in sweep["filter_lengths"]:
     model = build_model("single_filter", 160, seeds, filter_length=length, fft_size=sweep["fft_size"])

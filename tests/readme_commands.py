@@ -169,7 +169,7 @@ KINDS = [
     Kind("patience replay", r"python bench/patience_replay\.py --results results-p10", "command",
          subs={"--results results-p10": "--results {tiny}"}),
     Kind("lr scaling benchmark", r"python bench/sweep_lr_scaling\.py", "command",
-         subs={"bench/sweep_lr_scaling.py": "bench/sweep_lr_scaling.py --results {tiny} --lengths 2 --max-epochs 2 --runs 2"}),
+         subs={"bench/sweep_lr_scaling.py": "bench/sweep_lr_scaling.py --results {tiny} --lengths 2 --max-epochs 2 --seeds 0 1"}),
     Kind("job time benchmark", r"python bench/job_time\.py", "command",
          subs={"bench/job_time.py": "bench/job_time.py --results {tiny}"}),
     Kind("search cost benchmark", r"python bench/search_cost\.py", "command",

@@ -28,7 +28,7 @@ def test_unknown_key_is_named_in_one_line():
 @pytest.mark.parametrize(
     "section, key, value, words",
     [
-        ("sweep", "runs", "ten", "sweep.runs: 'ten' is not of type 'integer'"),
+        ("sweep", "seeds", "ten", "sweep.seeds: 'ten' is not of type 'array'"),
         ("features", "window_type", "gauss", "features.window_type: 'gauss' is not one of"),
         ("compute", "device", "gpu", "compute.device: 'gpu' does not match"),
         ("label_study", "factors", [], "label_study.factors: [] should be non-empty"),
@@ -76,6 +76,8 @@ def test_model_settings_are_checked_per_model_and_dimension():
          "config key training: moved; set it as compute (device, gpus_per_job, threads)"),
         (lambda c: c["sweep"].update(lr=0.1), "config key sweep.lr: moved; set it as sweep.optim.lr"),
         (lambda c: c["train"].update(patience=3), "config key train.patience: moved; set it as train.protocol.patience"),
+        (lambda c: c["grid"].update(runs=3), "config key grid.runs: moved; set it as grid.seeds, a list (runs: N was "
+                                             "[train.seeds[0] + 1000, ..., train.seeds[0] + 999 + N])"),
         (lambda c: c["models"]["blstm"]["arousal"].update(hidden=64),
          "config key models.blstm.arousal.hidden: moved; set it as models.blstm.arousal.net.hidden"),
         (lambda c: c["models"]["dilated"]["valence"].update(lr=0.1),
@@ -111,6 +113,12 @@ def loaded_config(**sections) -> dict:
 
 def test_shipped_config_has_no_semantic_problems(tmp_path):
     assert semantic_problems(default_config(), tmp_path) == []
+
+
+def test_search_seeds_that_are_final_seeds_are_named(tmp_path):
+    found = semantic_problems(loaded_config(grid={"seeds": [4, 1000]}), tmp_path)
+    assert found == ["config key grid.seeds: [4] also in train.seeds; a final run would repeat a search run "
+                     "(the default search seeds are 1000, 1001, ...)"]
 
 
 @pytest.mark.parametrize(

@@ -358,7 +358,7 @@ def test_sweep_train_ccc_is_scored_like_dev_ccc(tiny):
     from longterm_emotion.nets import training
     from longterm_emotion.settings import SweepSettings
 
-    section = {"runs": 2, "seed": 0, "fft_size": 128, "optim": {"lr": 0.01},
+    section = {"seeds": [0, 1], "fft_size": 128, "optim": {"lr": 0.01},
                "protocol": {"max_epochs": 2, "patience": 2, "shuffle_seed": 0}}
     training.make_deterministic(1)
     runs = sweep.run_length(features_root=tiny / "features", dimension="arousal", filter_length=8, sweep=section,

@@ -81,13 +81,13 @@ def test_unknown_searched_settings_are_refused():
 # --- equal budgets --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("overlays, least_points, runs", [((), 4, 1), (("config/paper.yaml",), 24, 3)])
-def test_every_network_gets_the_same_budget_and_every_point_builds(overlays, least_points, runs):
+@pytest.mark.parametrize("overlays, least_points, seeds", [((), 4, [1000]), (("config/paper.yaml",), 24, [1000, 1001, 1002])])
+def test_every_network_gets_the_same_budget_and_every_point_builds(overlays, least_points, seeds):
     config = merged_config(*overlays)
     check(copy.deepcopy(config), SCHEMA)
     points = all_points(config)
     assert {len(p) for p in points.values()} == {config["grid"]["points"]}, "unequal number of points"
-    assert config["grid"]["points"] >= least_points and config["grid"]["runs"] == runs
+    assert config["grid"]["points"] >= least_points and config["grid"]["seeds"] == seeds
     for (network, dimension), settings in points.items():
         assert len({yaml.safe_dump(p) for p in settings}) == len(settings), (network, dimension)
         search.check_space(network, config["grid"]["space"][network])
@@ -152,7 +152,7 @@ def test_a_grid_point_and_the_selection_never_need_the_test_partition(small_corp
     for index, point in enumerate(points):
         csvs.append(tmp_path / f"point_{index}.csv")
         search.run_tune_point(features_root=features, network="dilated", dimension="valence", point=index,
-                              settings=point, space=space, runs=2, first_seed=0, protocol=protocol, device="cpu",
+                              settings=point, space=space, seeds=[1000, 1001], protocol=protocol, device="cpu",
                               out_csv=csvs[-1])
     rows = pd.concat([pd.read_csv(p) for p in csvs], ignore_index=True)
     assert list(rows["optim.lr"]) == [0.0, 0.003]

@@ -136,7 +136,7 @@ def test_sweep_table_has_one_row_per_length_and_dimension(tiny):
     assert set(zip(sweep["dimension"], sweep["filter_length"])) == {(d, n) for d in DIMENSIONS for n in lengths}
     assert {"dev_ccc_mean", "dev_ccc_std"} <= set(sweep.columns)
     assert sweep[["dev_ccc_mean", "dev_ccc_std"]].notna().all().all()
-    assert (sweep["runs"] == TINY_CFG["sweep"]["runs"]).all()
+    assert (sweep["runs"] == len(TINY_CFG["sweep"]["seeds"])).all()
 
 
 @pytest.mark.slow
@@ -237,8 +237,8 @@ def assert_failed_before_jobs(result: Result, results: Path, *words):
 
 def test_config_value_of_wrong_type_names_the_key(tmp_path):
     results = tmp_path / "results"
-    result = snakemake(results_dir=results, config=['sweep={"runs": "ten"}'])
-    assert_failed_before_jobs(result, results, "config key sweep.runs: 'ten' is not of type 'integer'")
+    result = snakemake(results_dir=results, config=['sweep={"seeds": "ten"}'])
+    assert_failed_before_jobs(result, results, "config key sweep.seeds: 'ten' is not of type 'array'")
 
 
 def test_unknown_config_key_is_named(tmp_path):

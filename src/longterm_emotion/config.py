@@ -18,6 +18,9 @@ MOVED_KEYS = {
     ("train", "max_epochs"): "train.protocol.max_epochs",
     ("train", "patience"): "train.protocol.patience",
     ("train", "shuffle_seed"): "train.protocol.shuffle_seed",
+    ("sweep", "runs"): "sweep.seeds, a list (runs: N with seed: S was [S, S+1, ..., S+N-1])",
+    ("sweep", "seed"): "sweep.seeds, a list (runs: N with seed: S was [S, S+1, ..., S+N-1])",
+    ("grid", "runs"): "grid.seeds, a list (runs: N was [train.seeds[0] + 1000, ..., train.seeds[0] + 999 + N])",
 }
 OPTIMISER_KEYS = ("lr", "l2")
 
@@ -182,15 +185,21 @@ def _path_problems(config: dict, cwd: Path) -> list[str]:
 
 
 def _grid_problems(config: dict) -> list[str]:
-    """Every network must have at least grid.points combinations: the same search budget for all."""
+    """Every network must have at least grid.points combinations (the same search budget for all), and the
+    search's seeds are not the final runs'."""
     from .experiments.grid import grid_size
 
     points, spaces = config["grid"]["points"], config["grid"]["space"]
-    return [
+    lines = [
         f"config key grid.space.{network}: {grid_size(spaces.get(network, {}))} combinations, fewer than grid.points "
         f"({points}); every network is searched with the same number of points"
         for network in config["networks"] if grid_size(spaces.get(network, {})) < points
     ]
+    shared = sorted(set(config["grid"]["seeds"]) & set(config["train"]["seeds"]))
+    if shared:
+        lines.append(f"config key grid.seeds: {shared} also in train.seeds; a final run would repeat a search run "
+                     "(the default search seeds are 1000, 1001, ...)")
+    return lines
 
 
 def _validator(schema: dict):

@@ -9,8 +9,6 @@ DIMENSIONS = ("arousal", "valence")
 
 # Column prefix of one run's predictions in predictions.csv (e.g. seed_0).
 RUN_PREFIX = "seed_"
-# Grid-search seeds start this far above the first final seed, so no search run repeats a final run.
-GRID_SEED_OFFSET = 1000
 
 
 def label_rate(stack: int, frame_shift_ms: float) -> float:

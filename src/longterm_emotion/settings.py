@@ -69,8 +69,7 @@ class FinalRuns:
 class SweepSettings:
     """The `sweep` section without its list of lengths (one job trains one length)."""
 
-    runs: int
-    seed: int
+    seeds: tuple[int, ...]
     fft_size: int
     optim: Optimiser
     protocol: Protocol
@@ -78,17 +77,13 @@ class SweepSettings:
 
     @classmethod
     def from_config(cls, section: dict) -> SweepSettings:
-        return cls(int(section["runs"]), int(section["seed"]), int(section["fft_size"]),
+        return cls(tuple(int(s) for s in section["seeds"]), int(section["fft_size"]),
                    Optimiser.from_config(section["optim"]), Protocol.from_config(section["protocol"]),
                    bool(section.get("lr_per_length", True)))
 
     def net(self, filter_length: int) -> dict:
         """Constructor arguments of the single-filter network of length `filter_length`."""
         return {"filter_length": int(filter_length), "fft_size": self.fft_size, "lr_per_length": self.lr_per_length}
-
-    @property
-    def seeds(self) -> list[int]:
-        return [self.seed + run for run in range(self.runs)]
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,6 @@ import pandas as pd
 import yaml
 
 from ..analysis.convergence import convergence_summary
-from ..constants import GRID_SEED_OFFSET
 from ..settings import NetworkSettings, Optimiser, Protocol
 from . import grid
 
@@ -39,11 +38,6 @@ def check_space(network: str, space: dict) -> None:
                              f"(valid: {sorted(allowed.get(group, ()))})")
 
 
-def grid_seeds(first_final_seed: int, runs: int) -> list[int]:
-    """Seeds of a grid point's runs, apart from the final runs' seeds."""
-    return [first_final_seed + GRID_SEED_OFFSET + r for r in range(runs)]
-
-
 def evaluate_point(network: str, point: dict, seeds, sets, protocol: Protocol, checkpoint=None) -> dict:
     """Train one grid point (a run per seed, vectorised) on sets['train']; its dev CCC and convergence.
     With `checkpoint`, an interrupted job resumes there (see nets.training.train)."""
@@ -60,7 +54,7 @@ def evaluate_point(network: str, point: dict, seeds, sets, protocol: Protocol, c
 
 
 def run_tune_point(*, features_root, network: str, dimension: str, point: int, settings: dict, space: dict,
-                   runs: int, first_seed: int, protocol: dict, device: str, out_csv) -> None:
+                   seeds, protocol: dict, device: str, out_csv) -> None:
     """Rule tune_point: one grid point on dev (train and dev partitions only); a one-row table."""
     from ..nets.training import resolve_device
     from .common import load_sets
@@ -69,7 +63,7 @@ def run_tune_point(*, features_root, network: str, dimension: str, point: int, s
     sets = load_sets(features_root, dimension, resolve_device(device), ("train", "dev"))
     checkpoint = Path(out_csv).with_name(f".{Path(out_csv).stem}.checkpoint.pt")
     row = {"network": network, "dimension": dimension, "point": int(point), **grid.searched_values(space, settings),
-           **evaluate_point(network, settings, grid_seeds(first_seed, runs), sets, Protocol.from_config(protocol),
+           **evaluate_point(network, settings, [int(s) for s in seeds], sets, Protocol.from_config(protocol),
                             checkpoint)}
     log.info("grid point %d of %s/%s: dev CCC %.3f", point, network, dimension, row["dev_ccc_mean"])
     pd.DataFrame([row]).to_csv(out_csv, index=False)

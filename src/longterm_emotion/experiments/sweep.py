@@ -22,7 +22,7 @@ def run_length(*, features_root, dimension: str, filter_length: int, sweep: dict
     settings = SweepSettings.from_config(sweep)
     device = training.resolve_device(device)
     sets = load_sets(features_root, dimension, device, ("train", "dev"))
-    seeds = settings.seeds
+    seeds = list(settings.seeds)
     started = time.perf_counter()
     result = training.train(
         "single_filter", settings.net(filter_length),
