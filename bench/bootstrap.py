@@ -16,6 +16,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 from longterm_emotion.analysis import bootstrap  # noqa: E402
+from longterm_emotion.settings import Evidence  # noqa: E402
 
 parser = argparse.ArgumentParser(description=__doc__)
 parser.add_argument("--recordings", type=int, default=9)
@@ -28,7 +29,7 @@ rng = np.random.default_rng(0)
 gold = np.cumsum(rng.normal(size=(args.recordings, args.frames)), axis=1).ravel() * 0.01
 names = np.repeat(np.arange(args.recordings), args.frames)
 predictions = {f"m{k}": gold + rng.normal(scale=0.01 * (k + 1), size=gold.size) for k in range(args.methods)}
-evidence = bootstrap.Evidence(args.resamples, 0, 0.95)
+evidence = Evidence(args.resamples, 0, 0.95)
 
 started = time.perf_counter()
 intervals = bootstrap.ccc_intervals(gold, predictions, names, evidence)

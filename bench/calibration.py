@@ -23,7 +23,7 @@ from scipy.signal import lfilter
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 from longterm_emotion.analysis import bootstrap, paired_tests  # noqa: E402
-from longterm_emotion.analysis.bootstrap import Evidence  # noqa: E402
+from longterm_emotion.settings import Evidence  # noqa: E402
 
 parser = argparse.ArgumentParser(description=__doc__)
 parser.add_argument("--nulls", type=int, default=2000)

@@ -4,9 +4,10 @@ import numpy as np
 import pytest
 
 from longterm_emotion.analysis import bootstrap
+from longterm_emotion.settings import Evidence
 from longterm_emotion.metrics import ccc
 
-EVIDENCE = bootstrap.Evidence(resamples=2000, seed=0, confidence=0.95)
+EVIDENCE = Evidence(resamples=2000, seed=0, confidence=0.95)
 
 
 def corpus(recordings=9, frames=500, seed=0):
@@ -42,7 +43,7 @@ def test_interval_contains_the_estimate_and_is_reproducible():
     again = bootstrap.ccc_intervals(gold, {"m": pred}, names, EVIDENCE)["m"]
     assert first == again
     assert first.low < first.estimate < first.high <= 1.0
-    other_seed = bootstrap.ccc_intervals(gold, {"m": pred}, names, bootstrap.Evidence(2000, 1, 0.95))["m"]
+    other_seed = bootstrap.ccc_intervals(gold, {"m": pred}, names, Evidence(2000, 1, 0.95))["m"]
     assert other_seed.low != first.low
 
 
@@ -125,7 +126,7 @@ def test_comparisons_table_pairs_methods_on_the_same_recordings(tmp_path):
     write_predictions(tmp_path / "other.csv", gold[::-1].copy(), names, 0.01, 2)
     files["arousal"]["other"] = tmp_path / "other.csv"
     with pytest.raises(InputDataError, match="other.csv: dev recordings or gold standard differ"):
-        evidence.comparison_table(files, [("good", "other")], bootstrap.Evidence(200, 0, 0.95))
+        evidence.comparison_table(files, [("good", "other")], Evidence(200, 0, 0.95))
 
 
 def test_sweep_interval_is_the_t_interval_of_the_mean_over_runs():

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from longterm_emotion.analysis.bootstrap import Evidence
+from longterm_emotion.settings import Evidence
 from longterm_emotion.config import semantic_problems
 from longterm_emotion.reporting import claims
 

@@ -16,7 +16,7 @@ from longterm_emotion.experiments import baselines
 from longterm_emotion.data import corpus
 from longterm_emotion.experiments import common, final, outputs
 from longterm_emotion.data import features
-from longterm_emotion.analysis.bootstrap import Evidence
+from longterm_emotion.settings import Evidence
 from longterm_emotion.analysis.smoothness import smoothness
 from longterm_emotion.methods import label
 from longterm_emotion.reporting import paper, results_tables

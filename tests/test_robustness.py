@@ -12,7 +12,7 @@ import pytest
 import yaml
 from snakemake_runner import REPO, TINY, run_ok
 
-from longterm_emotion.analysis.bootstrap import Evidence
+from longterm_emotion.settings import Evidence
 from longterm_emotion.metrics import ccc
 from longterm_emotion.robustness import conditions as cond
 from longterm_emotion.robustness import report

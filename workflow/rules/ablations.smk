@@ -29,17 +29,17 @@ rule ablation_train:
         LAYOUT.benchmark("ablations", "{variant}", "{network}_{dimension}")
     conda:
         "../../envs/torch.yaml"
-    threads: config["compute"]["threads"]
+    threads: COMPUTE.threads
     resources:
         mem_mb=4000,
         runtime=120,
-        gpu=config["compute"]["gpus_per_job"],
+        gpu=COMPUTE.gpus_per_job,
     params:
         partitions=PARTITIONS,
         features_root=features_root,
         variant=ablation_variant,
         ablations={k: ABLATIONS[k] for k in ("seeds", "protocol", "segments")},
-        device=config["compute"]["device"],
+        device=COMPUTE.device,
         label_rate=LABEL_RATE,
         out_dir=folder_of("predictions"),
     script:
@@ -81,14 +81,14 @@ rule ablation_timing:
     resources:
         mem_mb=3000,
         runtime=60,
-        gpu=config["compute"]["gpus_per_job"],
+        gpu=COMPUTE.gpus_per_job,
     params:
         features_root=features_root,
         dimension=DIMENSIONS[0],
         blstm=config["models"]["blstm"][DIMENSIONS[0]],
         section=ABLATIONS["speed"],
-        torch_threads=config["compute"]["threads"],
-        device=config["compute"]["device"],
+        torch_threads=COMPUTE.threads,
+        device=COMPUTE.device,
     script:
         "../scripts/ablation_timing.py"
 

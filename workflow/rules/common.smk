@@ -10,6 +10,7 @@ from longterm_emotion import layout
 from longterm_emotion import methods
 from longterm_emotion import plugins
 from longterm_emotion import versions
+from longterm_emotion.settings import Compute
 from longterm_emotion.nets import registry as networks
 from longterm_emotion.data import audio as audio_io
 from longterm_emotion.data import digests
@@ -33,6 +34,8 @@ ENVIRONMENTS = sorted(
 # Plugin modules as absolute paths: jobs and bundles import them wherever they run.
 PLUGINS = plugins.resolved(config["plugins"])
 DIMENSIONS = config["dimensions"]
+# Where training runs (device, GPUs per job, torch threads); it changes no result on a given device.
+COMPUTE = Compute.from_config(config["compute"])
 RESULTS = config["results_dir"]
 # Every path below results_dir, of every rule: src/longterm_emotion/layout.py.
 LAYOUT = layout.Layout(RESULTS)
@@ -176,9 +179,9 @@ def whole_machine(wildcards):
     job asks its scheduler for compute.threads CPUs, a node share of its own.
     """
     try:
-        return max(workflow.cores, config["compute"]["threads"])
+        return max(workflow.cores, COMPUTE.threads)
     except WorkflowError:
-        return config["compute"]["threads"]
+        return COMPUTE.threads
 
 
 def table_inputs(wildcards):
@@ -392,7 +395,7 @@ def frontend_env(wildcards):
 def frontend_gpus(wildcards):
     """GPUs a recording's extraction asks its scheduler for: compute.gpus_per_job for a front end that uses one."""
     front = frontends.entry(wildcards.frontend)
-    return config["compute"]["gpus_per_job"] if getattr(front, "uses_gpu", False) else 0
+    return COMPUTE.gpus_per_job if getattr(front, "uses_gpu", False) else 0
 
 
 def frontend_stack(name):

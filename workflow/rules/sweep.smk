@@ -9,15 +9,15 @@ rule sweep_length:
         LAYOUT.benchmark("sweep", "{dimension}_L{length}")
     conda:
         "../../envs/torch.yaml"
-    threads: config["compute"]["threads"]
+    threads: COMPUTE.threads
     resources:
         mem_mb=3000,
         runtime=30,
-        gpu=config["compute"]["gpus_per_job"],
+        gpu=COMPUTE.gpus_per_job,
     params:
         features_root=features_root,
         sweep=sweep_settings(),
-        device=config["compute"]["device"],
+        device=COMPUTE.device,
     script:
         "../scripts/sweep_length.py"
 

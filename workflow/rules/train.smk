@@ -10,18 +10,18 @@ rule tune_point:
     priority: 10
     conda:
         "../../envs/torch.yaml"
-    threads: config["compute"]["threads"]
+    threads: COMPUTE.threads
     resources:
         mem_mb=4000,
         runtime=120,
-        gpu=config["compute"]["gpus_per_job"],
+        gpu=COMPUTE.gpus_per_job,
     params:
         features_root=features_root,
         settings=grid_point_settings,
         space=grid_space,
         seeds=config["grid"]["seeds"],
         protocol=config["grid"]["protocol"],
-        device=config["compute"]["device"],
+        device=COMPUTE.device,
         plugins=network_plugins,
     script:
         "../scripts/tune_point.py"
@@ -67,16 +67,16 @@ rule train_model:
     priority: 10
     conda:
         "../../envs/torch.yaml"
-    threads: config["compute"]["threads"]
+    threads: COMPUTE.threads
     resources:
         mem_mb=4000,
         runtime=120,
-        gpu=config["compute"]["gpus_per_job"],
+        gpu=COMPUTE.gpus_per_job,
     params:
         partitions=PARTITIONS,
         features_root=features_root,
         train=config["train"],
-        device=config["compute"]["device"],
+        device=COMPUTE.device,
         label_rate=LABEL_RATE,
         out_dir=folder_of("model"),
         plugins=network_plugins,
@@ -103,17 +103,17 @@ rule best_filter:
         LAYOUT.benchmark("train", "best_filter_{dimension}")
     conda:
         "../../envs/torch.yaml"
-    threads: config["compute"]["threads"]
+    threads: COMPUTE.threads
     resources:
         mem_mb=3000,
         runtime=60,
-        gpu=config["compute"]["gpus_per_job"],
+        gpu=COMPUTE.gpus_per_job,
     params:
         partitions=PARTITIONS,
         features_root=features_root,
         sweep=config["sweep"],
         train=config["train"],
-        device=config["compute"]["device"],
+        device=COMPUTE.device,
         label_rate=LABEL_RATE,
         out_dir=folder_of("model"),
     script:
@@ -170,15 +170,15 @@ rule training_time:
     resources:
         mem_mb=3000,
         runtime=60,
-        gpu=config["compute"]["gpus_per_job"],
+        gpu=COMPUTE.gpus_per_job,
     params:
         features_root=features_root,
         dimension=DIMENSIONS[0],
         settings=timing_settings,
         epochs=config["timing"]["epochs"],
         warmup=config["timing"]["warmup"],
-        torch_threads=config["compute"]["threads"],
-        device=config["compute"]["device"],
+        torch_threads=COMPUTE.threads,
+        device=COMPUTE.device,
         plugins=network_plugins,
     script:
         "../scripts/training_time.py"

@@ -30,19 +30,7 @@ import numpy as np
 import pandas as pd
 
 from ..metrics import ccc
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """The `evidence` config section: bootstrap resamples, seed and interval coverage."""
-
-    resamples: int = 2000
-    seed: int = 0
-    confidence: float = 0.95
-
-    @classmethod
-    def from_config(cls, section: dict) -> Evidence:
-        return cls(int(section["resamples"]), int(section["seed"]), float(section["confidence"]))
+from ..settings import Evidence
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +24,7 @@ from scipy.io import wavfile
 from scipy.signal import istft, lfilter, sosfiltfilt, butter, stft
 
 from .. import constants
+from ..settings import Dynamics
 from . import corpus
 
 HOP_S = 0.01  # control and STFT hop
@@ -33,36 +33,6 @@ VOWELS = np.array(  # F1, F2, F3 (Hz) of /a e i o u/ for an adult male vocal tra
 )
 BANDWIDTHS = np.array([90.0, 110.0, 170.0])
 PRE_ROLL_S = 10.0  # latent history before t=0, so raters can lag into it
-
-
-@dataclass(frozen=True)
-class Dynamics:
-    """Time scales the corpus builds in (config `synthetic.dynamics`): low-pass cutoffs of the latent
-    trajectories, the raters' reaction lag and smoothing (ranges drawn per rater), the cutoff of the
-    raters' slow noise. The defaults are the built-in corpus's (fluctuations over tens of seconds,
-    raters 1.5-4.5 s late); config/control_fast.yaml sets time scales of about 1 s and no lag."""
-
-    shared_cutoff_hz: float = 0.03
-    arousal_cutoff_hz: float = 0.05
-    valence_cutoff_hz: float = 0.04
-    rater_lag_s: tuple[float, float] = (1.5, 4.5)
-    rater_smoothing_s: tuple[float, float] = (0.5, 2.0)
-    rater_noise_cutoff_hz: float = 0.3
-
-    @classmethod
-    def from_config(cls, section: dict | None) -> Dynamics:
-        if not section:
-            return cls()
-        default = cls()
-        cutoffs = section.get("latent_cutoff_hz", {})
-        return cls(
-            shared_cutoff_hz=float(cutoffs.get("shared", default.shared_cutoff_hz)),
-            arousal_cutoff_hz=float(cutoffs.get("arousal", default.arousal_cutoff_hz)),
-            valence_cutoff_hz=float(cutoffs.get("valence", default.valence_cutoff_hz)),
-            rater_lag_s=tuple(float(v) for v in section.get("rater_lag_s", default.rater_lag_s)),
-            rater_smoothing_s=tuple(float(v) for v in section.get("rater_smoothing_s", default.rater_smoothing_s)),
-            rater_noise_cutoff_hz=float(section.get("rater_noise_cutoff_hz", default.rater_noise_cutoff_hz)),
-        )
 
 
 DEFAULT_DYNAMICS = Dynamics()

@@ -24,7 +24,7 @@ import pandas as pd
 import yaml
 
 from ..analysis import bootstrap, equivalence, paired_tests
-from ..analysis.bootstrap import Evidence
+from ..settings import Evidence
 from ..methods import label as _label
 from ..experiments import ablations as abl
 from .claims import COLUMNS, INCONCLUSIVE, NOT_REPRODUCED, NOT_TESTED, REPRODUCED, _partition, _weighted_interval

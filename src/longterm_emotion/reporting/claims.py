@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from ..analysis import bootstrap, paired_tests
-from ..analysis.bootstrap import Evidence
+from ..settings import Evidence
 from ..methods import label as _label
 from .tables import write_table
 

@@ -9,7 +9,7 @@ import pandas as pd
 
 from .. import layout
 from ..analysis import bootstrap
-from ..analysis.bootstrap import Evidence
+from ..settings import Evidence
 from ..analysis.convergence import convergence_summary
 from ..analysis.smoothness import smoothness
 from ..errors import InputDataError

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from ..analysis import bootstrap, paired_tests
-from ..analysis.bootstrap import Evidence
+from ..settings import Evidence
 from ..methods import label as _label
 from ..errors import InputDataError
 from ..reporting.tables import write_table
