@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 from longterm_emotion.data import egemaps, synthetic  # noqa: E402
 from longterm_emotion.experiments import avec_baseline  # noqa: E402
 from longterm_emotion.frontends import pipeline  # noqa: E402
+from longterm_emotion.settings import Svr  # noqa: E402
 
 parser = argparse.ArgumentParser(description=__doc__)
 parser.add_argument("--duration", type=float, default=300.0)
@@ -53,11 +54,11 @@ rng = np.random.default_rng(0)
 n = 9 * 7501
 X = rng.standard_normal((n, 50))
 y = X @ rng.standard_normal(50) * 0.01 + 0.1 * rng.standard_normal(n)
-svr = config["avec_baseline"]["svr"]
+svr = Svr.from_config(config["avec_baseline"]["svr"])
 for C in config["avec_baseline"]["C"]:
     start = time.perf_counter()
     avec_baseline.make_svr(C, svr).fit(X, y)
-    print(f"LinearSVR ({svr['loss']}), {n} rows x 50, C={C:g}: {time.perf_counter() - start:.2f} s")
+    print(f"LinearSVR ({svr.loss}), {n} rows x 50, C={C:g}: {time.perf_counter() - start:.2f} s")
 from sklearn.svm import SVR  # noqa: E402
 
 for m in args.svr_subsets:

@@ -177,3 +177,36 @@ class Dynamics:
             rater_smoothing_s=tuple(float(v) for v in section.get("rater_smoothing_s", default.rater_smoothing_s)),
             rater_noise_cutoff_hz=float(section.get("rater_noise_cutoff_hz", default.rater_noise_cutoff_hz)),
         )
+
+
+@dataclass(frozen=True)
+class Svr:
+    """`avec_baseline.svr`: sklearn's LinearSVR settings (loss, epsilon, tol, max_iter)."""
+
+    loss: str
+    epsilon: float
+    tol: float
+    max_iter: int
+
+    @classmethod
+    def from_config(cls, section: dict) -> Svr:
+        return cls(str(section["loss"]), float(section["epsilon"]), float(section["tol"]), int(section["max_iter"]))
+
+
+@dataclass(frozen=True)
+class AvecBaseline:
+    """The `avec_baseline` section: the candidate windows, delays, complexities and post-processings searched on
+    dev, the covariance floor of the functionals and the SVR settings."""
+
+    window_s: tuple[float, ...]
+    delay_s: tuple[float, ...]
+    C: tuple[float, ...]
+    postprocess: tuple[str, ...]
+    cov_floor: float
+    svr: Svr
+
+    @classmethod
+    def from_config(cls, section: dict) -> AvecBaseline:
+        return cls(tuple(float(v) for v in section["window_s"]), tuple(float(v) for v in section["delay_s"]),
+                   tuple(float(v) for v in section["C"]), tuple(str(v) for v in section["postprocess"]),
+                   float(section["cov_floor"]), Svr.from_config(section["svr"]))

@@ -47,6 +47,7 @@ from .. import layout
 from ..constants import PARTITIONS
 from ..frontends import pipeline
 from ..metrics import ccc
+from ..settings import AvecBaseline, Svr
 from .outputs import frame_table, score_frames, write_outputs
 
 POSTPROCESSING = ("none", "centre", "scale", "centre_scale")
@@ -124,10 +125,10 @@ class Standardiser:
         return (x - self.mean) / self.std
 
 
-def make_svr(C: float, cfg: dict) -> LinearSVR:
+def make_svr(C: float, svr: Svr) -> LinearSVR:
     """sklearn's liblinear SVR from the `avec_baseline.svr` settings (primal for the L2 loss, dual for the L1 loss)."""
-    return LinearSVR(C=float(C), epsilon=float(cfg["epsilon"]), loss=cfg["loss"], dual=cfg["loss"] == "epsilon_insensitive",
-                     max_iter=int(cfg["max_iter"]), tol=float(cfg["tol"]), random_state=0)
+    return LinearSVR(C=float(C), epsilon=svr.epsilon, loss=svr.loss, dual=svr.loss == "epsilon_insensitive",
+                     max_iter=svr.max_iter, tol=svr.tol, random_state=0)
 
 
 def _functionals(items, window_s: float, rate: float, stack: int, cov_floor: float) -> list[np.ndarray]:
@@ -135,7 +136,7 @@ def _functionals(items, window_s: float, rate: float, stack: int, cov_floor: flo
     return [window_functionals(item["frames"], stack, half, cov_floor) for item in items]
 
 
-def fit_svr(x_blocks, y_blocks, delay_rows: int, C: float, cfg: dict) -> LinearSVR:
+def fit_svr(x_blocks, y_blocks, delay_rows: int, C: float, svr: Svr) -> LinearSVR:
     """One SVR on the recordings' (functionals, gold standard shifted back by delay_rows) pairs."""
     pairs = [delay_pairs(x, y, delay_rows) for x, y in zip(x_blocks, y_blocks, strict=True)]
     X = np.concatenate([p[0] for p in pairs])
@@ -144,7 +145,7 @@ def fit_svr(x_blocks, y_blocks, delay_rows: int, C: float, cfg: dict) -> LinearS
         raise ValueError(f"a delay of {delay_rows} rows leaves no training pairs")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)  # counted in the history instead
-        return make_svr(C, cfg).fit(X, Y)
+        return make_svr(C, svr).fit(X, Y)
 
 
 def predict(model, x_blocks, delay_rows: int) -> list[np.ndarray]:
@@ -152,7 +153,7 @@ def predict(model, x_blocks, delay_rows: int) -> list[np.ndarray]:
     return [shift_forward(model.predict(x), delay_rows) for x in x_blocks]
 
 
-def select(train_items, dev_items, dimension: str, cfg: dict, rate: float, stack: int) -> tuple[dict, pd.DataFrame]:
+def select(train_items, dev_items, dimension: str, cfg: AvecBaseline, rate: float, stack: int) -> tuple[dict, pd.DataFrame]:
     """Grid search on dev CCC; returns (chosen settings with their dev CCC, the whole grid as a table).
 
     Only the training and development partitions are passed in: the choice cannot see test.
@@ -161,24 +162,24 @@ def select(train_items, dev_items, dimension: str, cfg: dict, rate: float, stack
     y_dev = np.concatenate([item["labels"][dimension] for item in dev_items])
     train_mean, train_std = float(np.concatenate(y_train).mean()), float(np.concatenate(y_train).std())
     rows = []
-    for window_s in cfg["window_s"]:
-        x_train = _functionals(train_items, window_s, rate, stack, cfg["cov_floor"])
-        x_dev = _functionals(dev_items, window_s, rate, stack, cfg["cov_floor"])
+    for window_s in cfg.window_s:
+        x_train = _functionals(train_items, window_s, rate, stack, cfg.cov_floor)
+        x_dev = _functionals(dev_items, window_s, rate, stack, cfg.cov_floor)
         scaler = Standardiser.fit(x_train)
         x_train, x_dev = [scaler(x) for x in x_train], [scaler(x) for x in x_dev]
-        for delay_s, C in itertools.product(cfg["delay_s"], cfg["C"]):
+        for delay_s, C in itertools.product(cfg.delay_s, cfg.C):
             delay = int(round(delay_s * rate))
             start = time.perf_counter()
-            model = fit_svr(x_train, y_train, delay, C, cfg["svr"])
+            model = fit_svr(x_train, y_train, delay, C, cfg.svr)
             seconds = time.perf_counter() - start
             raw = predict(model, x_dev, delay)
-            for mode in cfg["postprocess"]:
+            for mode in cfg.postprocess:
                 score = ccc(y_dev, np.concatenate(postprocess(raw, mode, train_mean, train_std)))
                 rows.append({"window_s": window_s, "delay_s": delay_s, "delay_rows": delay, "C": C,
                              "postprocess": mode, "dev_ccc": score, "fit_seconds": seconds,
                              "iterations": int(np.max(model.n_iter_))})
             log.info("%s window %.1f s delay %.2f s C %g: dev CCC %s (fit %.2f s)", dimension, window_s, delay_s, C,
-                     " / ".join(f"{r['dev_ccc']:.3f}" for r in rows[-len(cfg["postprocess"]):]), seconds)
+                     " / ".join(f"{r['dev_ccc']:.3f}" for r in rows[-len(cfg.postprocess):]), seconds)
     grid = pd.DataFrame(rows)
     best = int(grid["dev_ccc"].to_numpy().argmax())  # the first of equal scores, in grid order
     grid["chosen"] = np.arange(len(grid)) == best
@@ -187,16 +188,16 @@ def select(train_items, dev_items, dimension: str, cfg: dict, rate: float, stack
     return chosen, grid
 
 
-def fit_and_predict(chosen: dict, train_items, dimension: str, partitions: dict, cfg: dict, rate: float,
+def fit_and_predict(chosen: dict, train_items, dimension: str, partitions: dict, cfg: AvecBaseline, rate: float,
                     stack: int) -> dict[str, list[np.ndarray]]:
     """Refit the chosen setting on train and predict every partition given (features only are used)."""
-    x_train = _functionals(train_items, chosen["window_s"], rate, stack, cfg["cov_floor"])
+    x_train = _functionals(train_items, chosen["window_s"], rate, stack, cfg.cov_floor)
     scaler = Standardiser.fit(x_train)
     y_train = [item["labels"][dimension] for item in train_items]
-    model = fit_svr([scaler(x) for x in x_train], y_train, int(chosen["delay_rows"]), chosen["C"], cfg["svr"])
+    model = fit_svr([scaler(x) for x in x_train], y_train, int(chosen["delay_rows"]), chosen["C"], cfg.svr)
     out = {}
     for partition, items in partitions.items():
-        x = [scaler(f) for f in _functionals(items, chosen["window_s"], rate, stack, cfg["cov_floor"])]
+        x = [scaler(f) for f in _functionals(items, chosen["window_s"], rate, stack, cfg.cov_floor)]
         raw = predict(model, x, int(chosen["delay_rows"]))
         out[partition] = postprocess(raw, chosen["postprocess"], chosen["train_mean"], chosen["train_std"])
     return out
@@ -223,9 +224,11 @@ def note(chosen: dict) -> str:
             f"post-processing {chosen['postprocess']} (all chosen on dev)")
 
 
-def run_avec_baseline(features_root, dimension: str, cfg: dict, rate: float, stack: int, out_dir,
+def run_avec_baseline(features_root, dimension: str, cfg: dict | AvecBaseline, rate: float, stack: int, out_dir,
                       partitions=PARTITIONS) -> dict:
-    """Rule avec_baseline: choose on dev, refit on train, predict dev and test, write the method's outputs."""
+    """Rule avec_baseline: choose on dev, refit on train, predict dev and test, write the method's outputs.
+    `cfg`: the avec_baseline section (or its AvecBaseline)."""
+    cfg = cfg if isinstance(cfg, AvecBaseline) else AvecBaseline.from_config(cfg)
     root = Path(features_root)
     train = pipeline.load_frames(root / "train", [dimension], stack)
     dev = pipeline.load_frames(root / "dev", [dimension], stack)
