@@ -210,3 +210,33 @@ class AvecBaseline:
         return cls(tuple(float(v) for v in section["window_s"]), tuple(float(v) for v in section["delay_s"]),
                    tuple(float(v) for v in section["C"]), tuple(str(v) for v in section["postprocess"]),
                    float(section["cov_floor"]), Svr.from_config(section["svr"]))
+
+
+@dataclass(frozen=True)
+class LabelStudy:
+    """The `label_study` section: the partitions whose gold standards are studied, the cutoff of the power share,
+    the downsampling factors and the rebuilding spline."""
+
+    partitions: tuple[str, ...]
+    cutoff_hz: float
+    factors: tuple[int, ...]
+    spline: str
+
+    @classmethod
+    def from_config(cls, section: dict) -> LabelStudy:
+        return cls(tuple(str(p) for p in section["partitions"]), float(section["cutoff_hz"]),
+                   tuple(int(f) for f in section["factors"]), str(section["spline"]))
+
+
+@dataclass(frozen=True)
+class LinearContext:
+    """`baselines.linear_context`: the context window and frame spacing of the stacked frames (s) and the candidate
+    ridge strengths chosen on dev."""
+
+    context_s: float
+    step_s: float
+    ridge: tuple[float, ...]
+
+    @classmethod
+    def from_config(cls, section: dict) -> LinearContext:
+        return cls(float(section["context_s"]), float(section["step_s"]), tuple(float(r) for r in section["ridge"]))

@@ -11,6 +11,7 @@ from ..constants import PARTITIONS
 from ..data import features
 from ..metrics import ccc
 from ..nets import training
+from ..settings import LinearContext
 from .outputs import frame_table, score_frames, write_outputs
 
 
@@ -59,11 +60,14 @@ def predict_ridge(items, weights: np.ndarray, offsets) -> list[np.ndarray]:
     return [(_design([item], offsets) @ weights)[None, :] for item in items]
 
 
-def run_linear_baseline(*, features_root, dimensions, cfg: dict, rate: float, out_root, partitions=PARTITIONS) -> None:
-    """Rule linear_baseline: ridge on stacked context frames, ridge chosen on dev, per dimension."""
+def run_linear_baseline(*, features_root, dimensions, cfg: dict | LinearContext, rate: float, out_root,
+                        partitions=PARTITIONS) -> None:
+    """Rule linear_baseline: ridge on stacked context frames, ridge chosen on dev, per dimension. `cfg`: the
+    baselines.linear_context section (or its LinearContext)."""
+    cfg = cfg if isinstance(cfg, LinearContext) else LinearContext.from_config(cfg)
     items = {p: features.load_partition(Path(features_root) / p, dimensions) for p in partitions}
-    offsets = context_offsets(cfg["context_s"], cfg["step_s"], rate)
-    fits = fit_ridge(items["train"], items["dev"], dimensions, offsets, cfg["ridge"])
+    offsets = context_offsets(cfg.context_s, cfg.step_s, rate)
+    fits = fit_ridge(items["train"], items["dev"], dimensions, offsets, list(cfg.ridge))
     for dimension in dimensions:
         sets = {p: training.to_recordings(items[p], dimension, "cpu") for p in partitions}
         predictions = {p: predict_ridge(items[p], fits[dimension]["weights"], offsets) for p in partitions}

@@ -9,6 +9,7 @@ import pandas as pd
 from ..analysis import downsampling, spectrum
 from ..reporting import plots
 from ..reporting.tables import write_table
+from ..settings import LabelStudy
 
 
 def load_trajectories(label_csvs, dimensions) -> dict[str, dict[str, "pd.Series"]]:
@@ -23,18 +24,21 @@ def load_trajectories(label_csvs, dimensions) -> dict[str, dict[str, "pd.Series"
     return trajectories
 
 
-def run(*, label_csvs, dimensions, cfg: dict, label_rate: float, out_dir, figures_dir, corpus_name: str) -> None:
-    """Tables (spectrum, downsampling) under out_dir, Figure 4 and the spectrum figure under figures_dir."""
+def run(*, label_csvs, dimensions, cfg: dict | LabelStudy, label_rate: float, out_dir, figures_dir,
+        corpus_name: str) -> None:
+    """Tables (spectrum, downsampling) under out_dir, Figure 4 and the spectrum figure under figures_dir.
+    `cfg`: the label_study section (or its LabelStudy)."""
+    cfg = cfg if isinstance(cfg, LabelStudy) else LabelStudy.from_config(cfg)
     out_dir, figures_dir = Path(out_dir), Path(figures_dir)
     trajectories = load_trajectories(label_csvs, dimensions)
-    cutoff = float(cfg["cutoff_hz"])
+    cutoff = cfg.cutoff_hz
     shares = spectrum.spectrum_table(trajectories, label_rate, cutoff)
     write_table(
         shares, out_dir / "spectrum", f"Share of gold-standard power below {cutoff:g} Hz", corpus_name,
         notes=[f"Periodogram of each mean-removed trajectory at {label_rate:g} Hz; 'ALL' pools the energy of all "
                "recordings. The paper reports more than 95 % below 1 Hz on RECOLA."],
     )
-    summary, per_recording = downsampling.downsampling_table(trajectories, cfg["factors"], cfg["spline"])
+    summary, per_recording = downsampling.downsampling_table(trajectories, list(cfg.factors), cfg.spline)
     write_table(
         summary, out_dir / "downsampling", "CCC between gold standard and its downsampled, spline-rebuilt copy",
         corpus_name,
