@@ -3,9 +3,7 @@
 import sys
 from pathlib import Path
 
-import yaml
-
-from snakemake.utils import min_version, validate
+from snakemake.utils import min_version
 
 # Every path the workflow owns is anchored at this file's folder (not the working
 # directory), so it runs from any folder, with --directory, and as a module of another
@@ -15,14 +13,7 @@ REPO = Path(workflow.current_basedir.get_path_or_uri(secret_free=True))
 SCHEMA = REPO / "workflow" / "schemas" / "config.schema.yaml"
 
 sys.path.insert(0, str(REPO / "src"))
-from longterm_emotion import plugins  # noqa: E402
-from longterm_emotion.config import (  # noqa: E402
-    check,
-    check_device,
-    check_semantics,
-    complete_models,
-    fill_missing,
-)
+from longterm_emotion.config import check_device, prepare  # noqa: E402
 
 min_version("8.0")
 
@@ -33,20 +24,9 @@ report: "workflow/report/workflow.rst"
 configfile: str(REPO / "config.yaml")
 
 
-# As a module (`config: ...` given), the configfile line above is skipped: settings the caller
-# leaves out come from this workflow's config.yaml, as they do for --configfile.
-fill_missing(config, yaml.safe_load((REPO / "config.yaml").read_text()))
-plugins.load(
-    config.get("plugins")
-)  # networks and front ends of the user's, registered before the checks
-check(config, SCHEMA)
-validate(config, SCHEMA)  # fills in the defaults
-check_semantics(
-    config
-)  # values the schema cannot relate: registered networks, results_dir vs data_dir, FFT and filter sizes
-complete_models(
-    config
-)  # network settings left out take the network's registered defaults
+# Validated once, here (longterm_emotion.config.prepare): as a module (`config: ...` given) the
+# configfile line above is skipped, and settings the caller leaves out come from config.yaml.
+prepare(config, SCHEMA, REPO / "config.yaml")
 
 
 include: "workflow/rules/common.smk"

@@ -51,6 +51,24 @@ def moved_keys(config: dict) -> list[str]:
     return lines
 
 
+def prepare(config: dict, schema_path, defaults_path) -> dict:
+    """The workflow's one check at load, in order: settings left out come from `defaults_path` (config.yaml;
+    also when the workflow is a module of another), the config's plugins register their networks and front
+    ends, the schema checks every key (one line per problem) and fills its defaults, then the values the schema
+    cannot relate are checked and network settings left out take their registered defaults."""
+    from snakemake.utils import validate
+
+    from . import plugins
+
+    fill_missing(config, yaml.safe_load(Path(defaults_path).read_text()))
+    plugins.load(config.get("plugins"))
+    check(config, schema_path)
+    validate(config, str(schema_path))  # fills in the schema's defaults
+    check_semantics(config)
+    complete_models(config)
+    return config
+
+
 def problems(config: dict, schema_path) -> list[str]:
     """One line per problem: keys of an earlier layout first, then schema violations ('config key a.b.c: ...')."""
     lines = moved_keys(config)
