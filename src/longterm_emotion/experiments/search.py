@@ -10,7 +10,6 @@ the jobs load the train and dev partitions only.
 
 from __future__ import annotations
 
-import inspect
 import logging
 import time
 from pathlib import Path
@@ -20,22 +19,10 @@ import pandas as pd
 import yaml
 
 from ..analysis.convergence import convergence_summary
-from ..settings import NetworkSettings, Optimiser, Protocol
+from ..settings import NetworkSettings, Protocol
 from . import grid
 
 log = logging.getLogger(__name__)
-
-
-def check_space(network: str, space: dict) -> None:
-    """Every searched setting must be a constructor argument of the network or an optimiser setting."""
-    from ..nets import entry
-
-    allowed = {"net": set(entry(network).field_names()),
-               "optim": set(inspect.signature(Optimiser).parameters)}
-    for group, key, _ in grid.grid_axes(space):
-        if key not in allowed.get(group, ()):
-            raise ValueError(f"grid.space.{network}.{group}.{key}: not a setting of {network} "
-                             f"(valid: {sorted(allowed.get(group, ()))})")
 
 
 def evaluate_point(network: str, point: dict, seeds, sets, protocol: Protocol, checkpoint=None) -> dict:
@@ -59,7 +46,6 @@ def run_tune_point(*, features_root, network: str, dimension: str, point: int, s
     from ..nets.training import resolve_device
     from .common import load_sets
 
-    check_space(network, space)
     sets = load_sets(features_root, dimension, resolve_device(device), ("train", "dev"))
     checkpoint = Path(out_csv).with_name(f".{Path(out_csv).stem}.checkpoint.pt")
     row = {"network": network, "dimension": dimension, "point": int(point), **grid.searched_values(space, settings),
