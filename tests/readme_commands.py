@@ -178,6 +178,8 @@ KINDS = [
          subs={"bench/training_epochs.py": "bench/training_epochs.py --results {tiny}"}),
     Kind("BLSTM members benchmark", r"python bench/blstm_members\.py", "command",
          subs={"bench/blstm_members.py": "bench/blstm_members.py --recordings 1 --frames 200 --epochs 1"}),
+    Kind("workflow start benchmark", r"python bench/workflow_start\.py", "command",
+         subs={"bench/workflow_start.py": "bench/workflow_start.py --repeats 1"}),
     Kind("roofline benchmark", r"python bench/roofline\.py", "command",
          subs={"bench/roofline.py": "bench/roofline.py --quick"}),
     Kind("roofline on a GPU", r"python bench/roofline\.py --device cuda", "elsewhere",
