@@ -208,7 +208,7 @@ def test_a_trained_variant_reads_no_test_labels(tmp_path):
         "net": {"width": 8, "n_down": 2, "factor": 2, "kernel_size": 3, "n_intermediate": 1, "up_kernel": None,
                 "activation": "tanh", "dropout": 0.0}, "optim": {"lr": 0.001, "l2": 0.0}}}))
     section = {"seeds": [0], "protocol": {"max_epochs": 1, "patience": 1, "shuffle_seed": 0},
-               "segments": {"batch": 4, "seed": 0}}
+               "segments": {"length_s": 5.0, "batch": 4, "seed": 0}}
     variant = abl.Variant("delay1s", "label_delay", delay_s=1.0, frontend="fbank").as_dict()
 
     def run(out):

@@ -240,3 +240,59 @@ class LinearContext:
     @classmethod
     def from_config(cls, section: dict) -> LinearContext:
         return cls(float(section["context_s"]), float(section["step_s"]), tuple(float(r) for r in section["ridge"]))
+
+
+@dataclass(frozen=True)
+class Segments:
+    """`ablations.segments`: fixed-length training segments (s), segments per optimiser step, shuffle seed."""
+
+    length_s: float
+    batch: int
+    seed: int
+
+    @classmethod
+    def from_config(cls, section: dict) -> Segments:
+        return cls(float(section["length_s"]), int(section["batch"]), int(section["seed"]))
+
+
+@dataclass(frozen=True)
+class PostprocessingGrid:
+    """`ablations.postprocessing`: the median-filter windows and time shifts (s) the chain may choose on dev."""
+
+    median_s: tuple[float, ...]
+    shift_s: tuple[float, ...]
+
+    @classmethod
+    def from_config(cls, section: dict) -> PostprocessingGrid:
+        return cls(tuple(float(v) for v in section["median_s"]), tuple(float(v) for v in section["shift_s"]))
+
+
+@dataclass(frozen=True)
+class SpeedTiming:
+    """`ablations.speed`: timed epochs (interleaved repeats), untimed warm-up epochs, the BLSTM's units per
+    direction (None: matched to the conv net's parameter count) and the ratio "much faster" must exceed."""
+
+    epochs: int
+    warmup: int
+    blstm_hidden: int | None
+    min_ratio: float
+
+    @classmethod
+    def from_config(cls, section: dict) -> SpeedTiming:
+        hidden = section.get("blstm_hidden")
+        return cls(int(section["epochs"]), int(section["warmup"]), None if hidden is None else int(hidden),
+                   float(section["min_ratio"]))
+
+
+@dataclass(frozen=True)
+class AblationTraining:
+    """What every trained ablation variant shares (`ablations.seeds`, `.protocol`, `.segments`)."""
+
+    seeds: tuple[int, ...]
+    protocol: Protocol
+    segments: Segments
+
+    @classmethod
+    def from_config(cls, section: dict) -> AblationTraining:
+        return cls(tuple(int(s) for s in section["seeds"]), Protocol.from_config(section["protocol"]),
+                   Segments.from_config(section["segments"]))

@@ -40,6 +40,7 @@ import yaml
 
 from ..constants import PARTITIONS
 from ..metrics import ccc
+from ..settings import PostprocessingGrid, Segments, SpeedTiming
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +73,7 @@ def rows_of(seconds: float, rate: float) -> int:
 def variants(section: dict, frontend: str) -> dict[str, Variant]:
     """Every trained variant of the ablations section, by name (the reference first)."""
     out = {REFERENCE: Variant(REFERENCE, "reference", frontend=frontend)}
-    for d in section["label_delay"]["delay_s"]:
+    for d in section["label_delay"]["delay_s"]:  # the workflow calls this at load, on the config section
         if float(d) > 0:
             name = f"delay{float(d):g}s"
             out[name] = Variant(name, "label_delay", delay_s=float(d), frontend=frontend)
@@ -187,7 +188,7 @@ def load_unlabelled(features_dir, device):
 
 
 def train_variant(network: str, settings, variant: Variant, sets: dict, seeds, protocol, rate: float,
-                  segments: dict, checkpoint=None):
+                  segments: Segments, checkpoint=None):
     """Train one variant on sets['train'] (epochs chosen on sets['dev'], shifted like the training targets) and
     predict every partition of `sets` on whole recordings (outputs moved back by the delay).
     Returns (TrainResult, frame table)."""
@@ -197,8 +198,7 @@ def train_variant(network: str, settings, variant: Variant, sets: dict, seeds, p
     delay = rows_of(variant.delay_s, rate)
     train_set, dev_set = delayed(sets["train"], delay), delayed(sets["dev"], delay)
     if variant.segment_s is not None:
-        train_set = segmented(train_set, rows_of(variant.segment_s, rate), int(segments["batch"]),
-                              int(segments["seed"]))
+        train_set = segmented(train_set, rows_of(variant.segment_s, rate), segments.batch, segments.seed)
     result = training.train(network, settings.net, list(seeds), train_set, dev_set, settings.optim, protocol,
                             checkpoint)
     predictions = {}
@@ -213,7 +213,7 @@ def run_variant(*, features_root, network: str, dimension: str, settings_file, v
     """Rule ablation_train: one variant of one network and dimension; predictions.csv (no test gold),
     history.csv, convergence.csv, chosen.yaml (what was trained)."""
     from ..nets.training import resolve_device
-    from ..settings import NetworkSettings, Protocol
+    from ..settings import AblationTraining, NetworkSettings
     from .common import load_sets
     from .outputs import convergence_table
 
@@ -225,8 +225,9 @@ def run_variant(*, features_root, network: str, dimension: str, settings_file, v
     sets = load_sets(features_root, dimension, dev_, [p for p in partitions if p in ("train", "dev")])
     if "test" in partitions:
         sets["test"] = load_unlabelled(Path(features_root) / "test", dev_)
-    result, frames = train_variant(network, NetworkSettings.from_config(chosen), variant, sets, ablations["seeds"],
-                                   Protocol.from_config(ablations["protocol"]), label_rate, ablations["segments"],
+    shared = AblationTraining.from_config(ablations)
+    result, frames = train_variant(network, NetworkSettings.from_config(chosen), variant, sets, shared.seeds,
+                                   shared.protocol, label_rate, shared.segments,
                                    checkpoint=out_dir.parent / f".{out_dir.name}.checkpoint.pt")
     frames.to_csv(out_dir / "predictions.csv", index=False, float_format="%.6f")
     history = pd.DataFrame(result.history)
@@ -235,7 +236,7 @@ def run_variant(*, features_root, network: str, dimension: str, settings_file, v
     epoch_s = float(history.groupby("epoch")["seconds"].first().median()) if len(history) else float("nan")
     (out_dir / "chosen.yaml").write_text(yaml.safe_dump({
         "network": network, "dimension": dimension, "variant": variant.as_dict(), "settings": chosen,
-        "seeds": list(ablations["seeds"]), "protocol": dict(ablations["protocol"]), "epochs": int(result.epochs_run),
+        "seeds": list(shared.seeds), "protocol": dict(ablations["protocol"]), "epochs": int(result.epochs_run),
         "median_epoch_seconds": epoch_s, "dev_ccc_members": [float(c) for c in result.best_dev_ccc]}))
     log.info("%s %s/%s: best dev CCC of the members %s, %.2f s per epoch", variant.name, network, dimension,
              np.round(result.best_dev_ccc, 3), epoch_s)
@@ -287,10 +288,10 @@ def apply_chain(predictions, chain, train_mean, train_std, rate):
     return predictions
 
 
-def step_candidates(section: dict) -> list[tuple[str, list]]:
+def step_candidates(section: dict | PostprocessingGrid) -> list[tuple[str, list]]:
     """The chain's steps in [9]'s order with their parameter grids (centring and scaling have none)."""
-    return [("median", list(section["median_s"])), ("centre", [None]), ("scale", [None]),
-            ("shift", list(section["shift_s"]))]
+    grid = section if isinstance(section, PostprocessingGrid) else PostprocessingGrid.from_config(section)
+    return [("median", list(grid.median_s)), ("centre", [None]), ("scale", [None]), ("shift", list(grid.shift_s))]
 
 
 def choose_chain(dev: list[tuple[np.ndarray, np.ndarray]], train_gold: np.ndarray, section: dict, rate: float):
@@ -399,13 +400,14 @@ def run_timing(*, features_root, network: str, dimension: str, settings_file, bl
     from ..nets import build_model
 
     conv_params = build_model(network, in_dim, [0], **conv.net).n_parameters_per_member()
-    hidden = section.get("blstm_hidden") or matched_hidden(in_dim, conv_params, int(blstm_settings.net["layers"]),
+    speed = SpeedTiming.from_config(section)
+    hidden = speed.blstm_hidden or matched_hidden(in_dim, conv_params, int(blstm_settings.net["layers"]),
                                                             float(blstm_settings.net["dropout"]))
     matched = replace(blstm_settings, net={**blstm_settings.net, "hidden": int(hidden)})
     rows = []
-    for repeat in range(int(section["epochs"])):
+    for repeat in range(speed.epochs):
         for name, settings in ((network, conv), ("blstm", matched)):
-            row = time_epochs(name, settings, sets, 1, int(section["warmup"]))
+            row = time_epochs(name, settings, sets, 1, speed.warmup)
             rows.append({"network": network, "model": name, "repeat": repeat, "hidden": hidden if name == "blstm" else "",
                          **{k: row[k] for k in ("parameters", "device", "threads", "seconds_per_epoch",
                                                 "train_recordings", "train_frames")}})
