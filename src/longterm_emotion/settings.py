@@ -12,6 +12,14 @@ from dataclasses import asdict, dataclass, field, fields
 from . import constants
 
 
+class Section:
+    """Base of the typed config sections: `of(value)` is `value` itself, or the section built from its config dict."""
+
+    @classmethod
+    def of(cls, value):
+        return value if isinstance(value, cls) else cls.from_config(value)
+
+
 @dataclass(frozen=True)
 class Optimiser:
     """Adam's learning rate and the L2 penalty on the weights (biases free)."""
@@ -100,7 +108,7 @@ class Compute:
 
 
 @dataclass(frozen=True)
-class FeatureOptions:
+class FeatureOptions(Section):
     """The `features` section: Kaldi fbank options, per-recording normalisation, stacking to the label rate."""
 
     sample_rate: int = 16000
@@ -122,11 +130,6 @@ class FeatureOptions:
         known = {f.name: f.type for f in fields(cls)}
         return cls(**{key: value for key, value in section.items() if key in known})
 
-    @classmethod
-    def of(cls, value: FeatureOptions | dict) -> FeatureOptions:
-        """`value` itself, or the options of a config-shaped dict (e.g. a bundle's `features`)."""
-        return value if isinstance(value, cls) else cls.from_config(value)
-
     @property
     def label_rate(self) -> float:
         """Label frames per second implied by the stacking (25 Hz by default)."""
@@ -137,7 +140,7 @@ class FeatureOptions:
 
 
 @dataclass(frozen=True)
-class Evidence:
+class Evidence(Section):
     """The `evidence` config section: bootstrap resamples, seed and interval coverage."""
 
     resamples: int = 2000
@@ -194,7 +197,7 @@ class Svr:
 
 
 @dataclass(frozen=True)
-class AvecBaseline:
+class AvecBaseline(Section):
     """The `avec_baseline` section: the candidate windows, delays, complexities and post-processings searched on
     dev, the covariance floor of the functionals and the SVR settings."""
 
@@ -213,7 +216,7 @@ class AvecBaseline:
 
 
 @dataclass(frozen=True)
-class LabelStudy:
+class LabelStudy(Section):
     """The `label_study` section: the partitions whose gold standards are studied, the cutoff of the power share,
     the downsampling factors and the rebuilding spline."""
 
@@ -229,7 +232,7 @@ class LabelStudy:
 
 
 @dataclass(frozen=True)
-class LinearContext:
+class LinearContext(Section):
     """`baselines.linear_context`: the context window and frame spacing of the stacked frames (s) and the candidate
     ridge strengths chosen on dev."""
 
@@ -256,7 +259,7 @@ class Segments:
 
 
 @dataclass(frozen=True)
-class PostprocessingGrid:
+class PostprocessingGrid(Section):
     """`ablations.postprocessing`: the median-filter windows and time shifts (s) the chain may choose on dev."""
 
     median_s: tuple[float, ...]

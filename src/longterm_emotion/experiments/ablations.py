@@ -290,7 +290,7 @@ def apply_chain(predictions, chain, train_mean, train_std, rate):
 
 def step_candidates(section: dict | PostprocessingGrid) -> list[tuple[str, list]]:
     """The chain's steps in [9]'s order with their parameter grids (centring and scaling have none)."""
-    grid = section if isinstance(section, PostprocessingGrid) else PostprocessingGrid.from_config(section)
+    grid = PostprocessingGrid.of(section)
     return [("median", list(grid.median_s)), ("centre", [None]), ("scale", [None]), ("shift", list(grid.shift_s))]
 
 

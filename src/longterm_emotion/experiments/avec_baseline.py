@@ -228,7 +228,7 @@ def run_avec_baseline(features_root, dimension: str, cfg: dict | AvecBaseline, r
                       partitions=PARTITIONS) -> dict:
     """Rule avec_baseline: choose on dev, refit on train, predict dev and test, write the method's outputs.
     `cfg`: the avec_baseline section (or its AvecBaseline)."""
-    cfg = cfg if isinstance(cfg, AvecBaseline) else AvecBaseline.from_config(cfg)
+    cfg = AvecBaseline.of(cfg)
     root = Path(features_root)
     train = pipeline.load_frames(root / "train", [dimension], stack)
     dev = pipeline.load_frames(root / "dev", [dimension], stack)

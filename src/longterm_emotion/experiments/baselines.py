@@ -64,7 +64,7 @@ def run_linear_baseline(*, features_root, dimensions, cfg: dict | LinearContext,
                         partitions=PARTITIONS) -> None:
     """Rule linear_baseline: ridge on stacked context frames, ridge chosen on dev, per dimension. `cfg`: the
     baselines.linear_context section (or its LinearContext)."""
-    cfg = cfg if isinstance(cfg, LinearContext) else LinearContext.from_config(cfg)
+    cfg = LinearContext.of(cfg)
     items = {p: features.load_partition(Path(features_root) / p, dimensions) for p in partitions}
     offsets = context_offsets(cfg.context_s, cfg.step_s, rate)
     fits = fit_ridge(items["train"], items["dev"], dimensions, offsets, list(cfg.ridge))

@@ -28,7 +28,7 @@ def run(*, label_csvs, dimensions, cfg: dict | LabelStudy, label_rate: float, ou
         corpus_name: str) -> None:
     """Tables (spectrum, downsampling) under out_dir, Figure 4 and the spectrum figure under figures_dir.
     `cfg`: the label_study section (or its LabelStudy)."""
-    cfg = cfg if isinstance(cfg, LabelStudy) else LabelStudy.from_config(cfg)
+    cfg = LabelStudy.of(cfg)
     out_dir, figures_dir = Path(out_dir), Path(figures_dir)
     trajectories = load_trajectories(label_csvs, dimensions)
     cutoff = cfg.cutoff_hz

@@ -84,10 +84,14 @@ NETWORKS: dict[str, NetworkEntry] = {}
 _IMPORTED: dict[tuple[str, str], type] = {}
 
 
-def _check(name: str, cls: type, settings: type) -> None:
-    """The settings dataclass must list exactly the constructor's keyword arguments besides in_dim and seeds."""
+def _check_dataclass(name: str, settings: type) -> None:
     if not dataclasses.is_dataclass(settings):
         raise TypeError(f"network {name!r}: settings must be a dataclass, got {settings!r}")
+
+
+def _check(name: str, cls: type, settings: type) -> None:
+    """The settings dataclass must list exactly the constructor's keyword arguments besides in_dim and seeds."""
+    _check_dataclass(name, settings)
     arguments = set(inspect.signature(cls).parameters) - {"in_dim", "seeds"}
     fields = {f.name for f in dataclasses.fields(settings)}
     if arguments != fields:
@@ -121,8 +125,7 @@ def register(name: str, *, label: str, settings: type, color: str | None = None)
 def declare(name: str, *, label: str, settings: type, model: str, color: str | None = None) -> None:
     """Register the network `name` whose class is `model` ("module:Class"), imported when first built; the
     settings are checked against its constructor then."""
-    if not dataclasses.is_dataclass(settings):
-        raise TypeError(f"network {name!r}: settings must be a dataclass, got {settings!r}")
+    _check_dataclass(name, settings)
     _add(NetworkEntry(name, label, model, settings, color))
 
 

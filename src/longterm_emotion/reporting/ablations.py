@@ -251,7 +251,7 @@ def write_ablations(*, table_stem, claims_stem, corpus_name: str, evidence: dict
                     settings: dict, docs=None, **inputs) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Rule ablations_tables: tables/ablations.{csv,md,tex} and tables/ablation_claims.{csv,md,tex}, and with
     `docs` both Markdown tables in one file (docs/ablations.md: the README's ablations section pastes it)."""
-    evidence = evidence if isinstance(evidence, Evidence) else Evidence.from_config(evidence)
+    evidence = Evidence.of(evidence)
     table, claims = ablation_tables(evidence=evidence, ablations=ablations, settings=settings, **inputs)
     seeds, protocol = ablations["seeds"], ablations["protocol"]
     write_table(table, table_stem, "Ablations: what the paper says its networks do not need", corpus_name,

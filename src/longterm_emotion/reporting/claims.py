@@ -243,7 +243,7 @@ def scorecard(*, claims: list[dict], settings: dict, predictions: dict, inputs: 
 def write_claims(*, claims: list[dict], settings: dict, predictions: dict, inputs: dict, evidence: dict | Evidence,
                  stem, corpus_name: str) -> pd.DataFrame:
     """Rule claims: tables/claims.{csv,md,tex}."""
-    evidence = evidence if isinstance(evidence, Evidence) else Evidence.from_config(evidence)
+    evidence = Evidence.of(evidence)
     table = scorecard(claims=claims, settings=settings, predictions=predictions, inputs=inputs, evidence=evidence)
     tested = table["p_value"].notna().sum()
     write_table(

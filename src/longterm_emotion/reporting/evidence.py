@@ -73,7 +73,7 @@ def comparison_table(prediction_files: dict[str, dict[str, str]], comparisons, e
 def write_comparisons(*, prediction_files: dict[str, dict[str, str]], comparisons, evidence: dict | Evidence,
                       stem, corpus_name: str) -> pd.DataFrame:
     """Rule comparisons: stem.csv/.md/.tex of the paper's comparisons with intervals and p-values."""
-    evidence = evidence if isinstance(evidence, Evidence) else Evidence.from_config(evidence)
+    evidence = Evidence.of(evidence)
     table = comparison_table(prediction_files, [tuple(c) for c in comparisons], evidence)
     level = f"{evidence.confidence:.0%}"
     write_table(

@@ -191,7 +191,7 @@ def write_paper_tables(*, score_files: dict, prediction_files: dict, dimension: 
 
     `evidence` (the config section or an Evidence; default 2,000 resamples, seed 0, 95 %) sets the
     bootstrap of the ensemble CCC's interval over recordings."""
-    evidence = evidence if isinstance(evidence, Evidence) else Evidence.from_config(evidence) if evidence else Evidence()
+    evidence = Evidence.of(evidence) if evidence else Evidence()
     stem = Path(stem)
     ours = results_table(score_files)
     smooth = smoothness_table(prediction_files, rate, cutoff_hz)

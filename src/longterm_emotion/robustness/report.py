@@ -103,7 +103,7 @@ def write_report(*, condition_files: dict[str, str], conditions, networks, compa
     from ..reporting import plots
 
     conditions = [Condition.of(c) for c in conditions]
-    evidence = evidence if isinstance(evidence, Evidence) else Evidence.from_config(evidence)
+    evidence = Evidence.of(evidence)
     frames = load_frames(condition_files, conditions, dimensions)
     table = ccc_table(frames, conditions, networks, dimensions, evidence)
     level = f"{evidence.confidence:.0%}"
