@@ -1,4 +1,4 @@
-"""config/README.md is the schema's rendering, every key is described, the schema's defaults are config.yaml's."""
+"""config/README.md is the rendering of the schema and config.yaml, every key is described, every default is config.yaml's."""
 
 from pathlib import Path
 
@@ -118,34 +118,55 @@ def test_every_key_of_config_yaml_is_documented(schema, shipped):
     assert not undocumented, f"config.yaml keys missing from config/README.md: {undocumented}"
 
 
-def schema_defaults(schema: dict):
-    """(path, default) of every property with a default, and of every key inside such a default whose own
-    property has none (e.g. sweep.optim.lr from sweep.optim's default)."""
-    missing = object()
+def schema_properties(schema: dict):
+    """Dotted paths of every named property (free-form mappings and list entries aside)."""
 
-    def walk(node, path, inherited):
+    def walk(node, path):
         node = resolve(node, schema)
         for name, sub in (node.get("properties") or {}).items():
-            value = sub.get("default", inherited.get(name, missing) if isinstance(inherited, dict) else missing)
-            if value is not missing:
-                yield [*path, name], value
-            yield from walk(sub, [*path, name], value)
+            yield [*path, name]
+            yield from walk(sub, [*path, name])
 
-    yield from walk(schema, [], missing)
+    yield from walk(schema, [])
 
 
-def test_every_schema_default_is_config_yaml_s_value(schema, shipped):
-    """The one-place rule: the schema's defaults fill what a config leaves out and never disagree with config.yaml
-    (what runs); a default {} of a section is filled by its keys' defaults, compared one by one."""
+def test_the_schema_holds_no_default_config_yaml_holds_them_all(schema, shipped):
+    """The one-place rule: every default is config.yaml's value. The schema has no `default` keyword, and every
+    key it names is in config.yaml (so nothing a run reads is missing once config.yaml fills in the rest)."""
+    found = []
+
+    def walk(node, path):
+        if isinstance(node, dict):
+            if "default" in node:  # a schema keyword here: properties are walked by name below
+                found.append(path or "(top level)")
+            for key, value in node.items():
+                if key != "properties":
+                    walk(value, f"{path}/{key}")
+            for key, value in (node.get("properties") or {}).items():
+                walk(value, f"{path}.{key}" if path else key)
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                walk(value, f"{path}[{i}]")
+
+    walk(schema, "")
+    assert not found, f"schema defaults (give the value in config.yaml instead): {found}"
     absent = object()
-    disagree = []
-    for path, default in schema_defaults(schema):
+    missing = []
+    for path in schema_properties(schema):
         value = shipped
         for part in path:
             value = value.get(part, absent) if isinstance(value, dict) else absent
-        if value is absent or (default in ({}, []) and isinstance(value, (dict, list))):
-            continue  # a free-form section (models, grid.space, claims.paper): its values live in config.yaml alone
-        if default != value:
-            disagree.append(f"{'.'.join(path)}: schema {default!r}, config.yaml {value!r}")
-    assert not disagree, "schema defaults that differ from config.yaml (set the schema's to config.yaml's): " + \
-        "; ".join(disagree)
+        if value is absent:
+            missing.append(".".join(path))
+    assert not missing, f"schema keys config.yaml leaves out (give each its default there): {missing}"
+
+
+def test_the_defaults_shown_are_config_yaml_s():
+    """config/README.md's default column is rendered from config.yaml: another value there shows, a section shows
+    "(its keys)", whose rows give theirs."""
+    defaults = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+    shown = config_doc.render(defaults=defaults)
+    assert f"| `evidence.resamples` | integer, ≥ 100 | `{defaults['evidence']['resamples']}` |" in shown
+    defaults["evidence"]["resamples"] = 4321
+    assert "| `evidence.resamples` | integer, ≥ 100 | `4321` |" in config_doc.render(defaults=defaults)
+    assert "| `evidence` | mapping | (its keys) |" in shown

@@ -52,18 +52,15 @@ def moved_keys(config: dict) -> list[str]:
 
 
 def prepare(config: dict, schema_path, defaults_path) -> dict:
-    """The workflow's one check at load, in order: settings left out come from `defaults_path` (config.yaml;
-    also when the workflow is a module of another), the config's plugins register their networks and front
-    ends, the schema checks every key (one line per problem) and fills its defaults, then the values the schema
-    cannot relate are checked and network settings left out take their registered defaults."""
-    from snakemake.utils import validate
-
+    """The workflow's one check at load, in order: settings left out come from `defaults_path` (config.yaml, the
+    one place of the defaults; also when the workflow is a module of another), the config's plugins register
+    their networks and front ends, the schema checks every key (one line per problem), then the values the
+    schema cannot relate are checked and network settings left out take their registered defaults."""
     from . import plugins
 
     fill_missing(config, yaml.safe_load(Path(defaults_path).read_text()))
     plugins.load(config.get("plugins"))
     check(config, schema_path)
-    validate(config, str(schema_path))  # fills in the schema's defaults
     check_semantics(config)
     complete_models(config)
     return config
@@ -158,7 +155,7 @@ def load_files(*paths) -> dict:
 def semantic_problems(config: dict, cwd=None) -> list[str]:
     """One line per setting that passes the schema but would fail (or do harm) once jobs run.
 
-    `config` has the schema's defaults filled in. Relative results_dir and data_dir
+    `config` has config.yaml's values filled in. Relative results_dir and data_dir
     are taken from `cwd` (default: the working directory), as Snakemake does.
     """
     return (

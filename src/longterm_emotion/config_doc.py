@@ -1,7 +1,7 @@
 """config/README.md: every config key with its type, default and meaning, rendered from the config schema.
 
-The text comes from workflow/schemas/config.schema.yaml alone (each property's ``description``,
-``default`` and constraints), plus the settings of the built-in networks and the options of the
+The text comes from workflow/schemas/config.schema.yaml (each property's ``description`` and
+constraints) and config.yaml, the one place of the defaults (the schema holds none), plus the settings of the built-in networks and the options of the
 built-in front ends from their registries (``longterm_emotion.nets.NETWORKS``,
 ``longterm_emotion.frontends.FRONTENDS``), whose keys the schema leaves free-form
 (``models.<network>.<dimension>.net``, ``grid.space.<network>.net``, ``features.<frontend>``).
@@ -23,6 +23,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = ROOT / "workflow" / "schemas" / "config.schema.yaml"
+DEFAULTS = ROOT / "config.yaml"
 OUTPUT = ROOT / "config" / "README.md"
 COMMAND = "python -m longterm_emotion.config_doc"
 
@@ -68,9 +69,10 @@ class Key:
     required: bool = False
 
 
-def keys(schema: dict) -> list[Key]:
+def keys(schema: dict, defaults: dict) -> list[Key]:
     """Every key of the schema, depth first in the schema's order: properties, the keys of free-form mappings
-    (``path.<placeholder>``) and the properties of the objects of arrays (``path[].key``)."""
+    (``path.<placeholder>``) and the properties of the objects of arrays (``path[].key``); a key's default is
+    its value in `defaults` (config.yaml)."""
     found: list[Key] = []
 
     def walk(node: dict, path: str, inherited):
@@ -78,9 +80,7 @@ def keys(schema: dict) -> list[Key]:
         required = set(node.get("required", ()))
         for name, sub in (node.get("properties") or {}).items():
             sub_path = f"{path}.{name}" if path else name
-            own = sub.get("default", ABSENT)
-            if own is ABSENT and isinstance(inherited, dict):  # e.g. sweep.optim.lr from sweep.optim's default
-                own = inherited.get(name, ABSENT)
+            own = inherited.get(name, ABSENT) if isinstance(inherited, dict) else ABSENT
             found.append(Key(sub_path, resolve(sub, schema), own, name in required))
             walk(sub, sub_path, own)
         extra = node.get("additionalProperties")
@@ -92,7 +92,7 @@ def keys(schema: dict) -> list[Key]:
         if isinstance(items, dict) and resolve(items, schema).get("properties"):
             walk(items, f"{path}[]", ABSENT)
 
-    walk(schema, "", ABSENT)
+    walk(schema, "", defaults)
     return found
 
 
@@ -115,6 +115,8 @@ def value_text(value) -> str:
 def default_text(key: Key) -> str:
     if key.default is ABSENT:
         return "required" if key.required else "—"
+    if isinstance(key.default, dict) and key.node.get("properties"):
+        return "(its keys)"  # a section: each key's row gives its default
     text = value_text(key.default)
     if len(text) <= LONG_DEFAULT:
         return f"`{text}`"
@@ -251,21 +253,22 @@ def frontend_section(front) -> list[str]:
 # ---- the document ------------------------------------------------------------------------------------------
 
 
-def render(schema: dict | None = None) -> str:
+def render(schema: dict | None = None, defaults: dict | None = None) -> str:
     """The text of config/README.md."""
     schema = load_schema() if schema is None else schema
-    every = keys(schema)
+    defaults = yaml.safe_load(DEFAULTS.read_text(encoding="utf-8")) if defaults is None else defaults
+    every = keys(schema, defaults)
     top = list(schema["properties"])
     lines = [
         "# Configuration keys",
         "",
         f"<!-- Generated from workflow/schemas/config.schema.yaml by `{COMMAND}`; do not edit by hand. -->",
         "",
-        f"Generated from the schema, `workflow/schemas/config.schema.yaml`, by `{COMMAND}`: do not edit by hand "
-        "(tests/test_config_doc.py fails when this file is stale). The values a run uses are in `config.yaml` at "
-        "the repository root; a file given with `--configfile` or a key given with `--config` overrides them. "
-        "The defaults below are the schema's: they fill in what a config leaves out and equal `config.yaml`'s "
-        "values. A key written `a.<name>` stands for any key of a free-form mapping, `a[].b` for key b of each "
+        f"Generated from the schema, `workflow/schemas/config.schema.yaml`, and `config.yaml` by `{COMMAND}`: "
+        "do not edit by hand (tests/test_config_doc.py fails when this file is stale). The defaults are the values "
+        "of `config.yaml` at the repository root, their one place (the schema checks keys and holds no defaults): "
+        "a file given with `--configfile` or a key given with `--config` overrides them, and a key they leave out "
+        "keeps config.yaml's value. A key written `a.<name>` stands for any key of a free-form mapping, `a[].b` for key b of each "
         "entry of list a.",
         "",
         "Sections: " + ", ".join(f"[`{name}`](#{name})" for name in top)
