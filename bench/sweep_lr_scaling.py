@@ -7,9 +7,13 @@ dev CCC, their best epochs, the epochs trained and the seconds. Needs a finished
 By default every length of the config's sweep (sweep.filter_lengths) and the sweep's seeds (sweep.seeds).
 Usage: python bench/sweep_lr_scaling.py [--results results] [--dimension arousal]
        [--lengths 2 64 512 ...] [--unscaled-lr 0.002] [--max-epochs 150] [--seeds 0 1 2 3 4]
+The README quotes its committed output (all lengths, both dimensions, the built-in corpus):
+    python bench/sweep_lr_scaling.py --dimension arousal > bench/results/sweep_lr_scaling.txt
+    python bench/sweep_lr_scaling.py --dimension valence | tail -n +2 >> bench/results/sweep_lr_scaling.txt
 """
 
 import argparse
+import platform
 import sys
 import time
 from pathlib import Path
@@ -38,6 +42,9 @@ args.lengths = args.lengths or sweep["filter_lengths"]
 args.seeds = args.seeds or sweep["seeds"]
 training.make_deterministic(1)
 sets = common.load_sets(Path(args.results) / "features", args.dimension, torch.device("cpu"), ("train", "dev"))
+print(f"features {args.results}/features; seeds {list(args.seeds)}; patience {args.patience}, "
+      f"at most {args.max_epochs} epochs; torch {torch.__version__}, python {platform.python_version()}, "
+      f"{torch.get_num_threads()} thread(s)", flush=True)
 variants = [("lr / L", True, sweep["optim"]["lr"]), ("unscaled", False, args.unscaled_lr)]
 for length in args.lengths:
     for name, scaled, lr in variants:
@@ -46,7 +53,7 @@ for length in args.lengths:
                                                   "lr_per_length": scaled},
                                 list(args.seeds), sets["train"], sets["dev"], Optimiser(lr),
                                 Protocol(args.max_epochs, args.patience, 0))
-        print(f"L={length:5d} {name:8s} (lr {lr:g}): dev CCC {np.mean(result.best_dev_ccc):.3f} "
+        print(f"{args.dimension:8s} L={length:5d} {name:8s} (lr {lr:g}): dev CCC {np.mean(result.best_dev_ccc):.3f} "
               f"± {np.std(result.best_dev_ccc):.3f}, best epochs {min(result.best_epoch)}-{max(result.best_epoch)}, "
               f"{result.epochs_run} epochs{' (cap)' if any(result.hit_cap) else ''}, "
               f"{time.perf_counter() - started:.0f} s", flush=True)

@@ -5,11 +5,11 @@ import pandas as pd
 import pytest
 import yaml
 
-from longterm_emotion.settings import Evidence
+from longterm_emotion.settings import ClaimTests, Evidence
 from longterm_emotion.config import semantic_problems
 from longterm_emotion.reporting import claims
 
-SETTINGS = {"alpha": 0.05, "margin": 0.02, "effect": 0.03}
+SETTINGS = ClaimTests(alpha=0.05, margin=0.02, effect=0.03, equivalence_margin=0.02)
 EVIDENCE = Evidence(500, 0, 0.95)
 
 

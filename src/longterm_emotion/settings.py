@@ -288,7 +288,7 @@ class SpeedTiming:
 
 
 @dataclass(frozen=True)
-class AblationTraining:
+class AblationTraining(Section):
     """What every trained ablation variant shares (`ablations.seeds`, `.protocol`, `.segments`)."""
 
     seeds: tuple[int, ...]
@@ -299,3 +299,39 @@ class AblationTraining:
     def from_config(cls, section: dict) -> AblationTraining:
         return cls(tuple(int(s) for s in section["seeds"]), Protocol.from_config(section["protocol"]),
                    Segments.from_config(section["segments"]))
+
+
+@dataclass(frozen=True)
+class Ablations(Section):
+    """`ablations`: the networks studied, what their trained variants share, the label delays (s), the
+    post-processing grid, the other front end and the speed timing."""
+
+    networks: tuple[str, ...]
+    training: AblationTraining
+    delay_s: tuple[float, ...]
+    postprocessing: PostprocessingGrid
+    frontend: str
+    speed: SpeedTiming
+
+    @classmethod
+    def from_config(cls, section: dict) -> Ablations:
+        return cls(tuple(section["networks"]), AblationTraining.from_config(section),
+                   tuple(float(d) for d in section["label_delay"]["delay_s"]),
+                   PostprocessingGrid.from_config(section["postprocessing"]), str(section["frontend"]["frontend"]),
+                   SpeedTiming.from_config(section["speed"]))
+
+
+@dataclass(frozen=True)
+class ClaimTests(Section):
+    """`claims` besides its list of claims: the level of every verdict (after Holm), the "at least as good" and
+    "diminishing returns" margin, the difference at which power is reported and the equivalence margin (CCC)."""
+
+    alpha: float
+    margin: float
+    effect: float
+    equivalence_margin: float
+
+    @classmethod
+    def from_config(cls, section: dict) -> ClaimTests:
+        return cls(float(section["alpha"]), float(section["margin"]), float(section["effect"]),
+                   float(section["equivalence_margin"]))

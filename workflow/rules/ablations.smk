@@ -38,7 +38,7 @@ rule ablation_train:
         partitions=PARTITIONS,
         features_root=features_root,
         variant=ablation_variant,
-        ablations={k: ABLATIONS[k] for k in ("seeds", "protocol", "segments")},
+        ablations={k: config["ablations"][k] for k in ("seeds", "protocol", "segments")},
         device=COMPUTE.device,
         label_rate=LABEL_RATE,
         out_dir=folder_of("predictions"),
@@ -61,7 +61,7 @@ rule ablation_postprocess:
         mem_mb=2000,
         runtime=20,
     params:
-        section=ABLATIONS["postprocessing"],
+        section=config["ablations"]["postprocessing"],
         label_rate=LABEL_RATE,
     script:
         "../scripts/ablation_postprocess.py"
@@ -86,7 +86,7 @@ rule ablation_timing:
         features_root=features_root,
         dimension=DIMENSIONS[0],
         blstm=config["models"]["blstm"][DIMENSIONS[0]],
-        section=ABLATIONS["speed"],
+        section=config["ablations"]["speed"],
         torch_threads=COMPUTE.threads,
         device=COMPUTE.device,
     script:
@@ -125,7 +125,7 @@ rule ablations_tables:
         timing=ablation_timing_files(),
         labels=ablation_labels(),
         variants={k: v.as_dict() for k, v in ABLATION_VARIANTS.items()},
-        ablations=ABLATIONS,
+        ablations=config["ablations"],
         settings={k: v for k, v in config["claims"].items() if k != "paper"},
         evidence=bootstrap_settings(),
         dimensions=DIMENSIONS,

@@ -2,10 +2,11 @@
 import re
 
 from longterm_emotion.experiments import ablations as ablation_study
+from longterm_emotion.settings import Ablations
 
-ABLATIONS = config["ablations"]
+ABLATIONS = Ablations.of(config["ablations"])
 ABLATION_VARIANTS = ablation_study.variants(ABLATIONS, config["features"]["frontend"])
-ABLATION_NETWORKS = list(ABLATIONS["networks"])
+ABLATION_NETWORKS = list(ABLATIONS.networks)
 
 
 wildcard_constraints:

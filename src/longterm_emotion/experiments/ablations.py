@@ -40,7 +40,7 @@ import yaml
 
 from ..constants import PARTITIONS
 from ..metrics import ccc
-from ..settings import PostprocessingGrid, Segments, SpeedTiming
+from ..settings import AblationTraining, Ablations, PostprocessingGrid, Segments, SpeedTiming
 
 log = logging.getLogger(__name__)
 
@@ -70,16 +70,18 @@ def rows_of(seconds: float, rate: float) -> int:
     return int(round(float(seconds) * rate))
 
 
-def variants(section: dict, frontend: str) -> dict[str, Variant]:
-    """Every trained variant of the ablations section, by name (the reference first)."""
+def variants(section: dict | Ablations, frontend: str) -> dict[str, Variant]:
+    """Every trained variant of the ablations section, by name (the reference first); the workflow calls this
+    at load."""
+    section = Ablations.of(section)
     out = {REFERENCE: Variant(REFERENCE, "reference", frontend=frontend)}
-    for d in section["label_delay"]["delay_s"]:  # the workflow calls this at load, on the config section
-        if float(d) > 0:
-            name = f"delay{float(d):g}s"
-            out[name] = Variant(name, "label_delay", delay_s=float(d), frontend=frontend)
-    length = float(section["segments"]["length_s"])
+    for d in section.delay_s:
+        if d > 0:
+            name = f"delay{d:g}s"
+            out[name] = Variant(name, "label_delay", delay_s=d, frontend=frontend)
+    length = section.training.segments.length_s
     out[f"segments{length:g}s"] = Variant(f"segments{length:g}s", "segments", segment_s=length, frontend=frontend)
-    alternative = section["frontend"]["frontend"]
+    alternative = section.frontend
     if alternative != frontend:
         out[f"frontend_{alternative}"] = Variant(f"frontend_{alternative}", "frontend", frontend=alternative)
     return out
@@ -208,12 +210,13 @@ def train_variant(network: str, settings, variant: Variant, sets: dict, seeds, p
     return result, frame_table(sets, predictions, list(seeds), rate)
 
 
-def run_variant(*, features_root, network: str, dimension: str, settings_file, variant: dict, ablations: dict,
+def run_variant(*, features_root, network: str, dimension: str, settings_file, variant: dict,
+                ablations: dict | AblationTraining,
                 device: str, label_rate: float, out_dir, partitions=PARTITIONS) -> None:
     """Rule ablation_train: one variant of one network and dimension; predictions.csv (no test gold),
     history.csv, convergence.csv, chosen.yaml (what was trained)."""
     from ..nets.training import resolve_device
-    from ..settings import AblationTraining, NetworkSettings
+    from ..settings import NetworkSettings
     from .common import load_sets
     from .outputs import convergence_table
 
@@ -225,7 +228,7 @@ def run_variant(*, features_root, network: str, dimension: str, settings_file, v
     sets = load_sets(features_root, dimension, dev_, [p for p in partitions if p in ("train", "dev")])
     if "test" in partitions:
         sets["test"] = load_unlabelled(Path(features_root) / "test", dev_)
-    shared = AblationTraining.from_config(ablations)
+    shared = AblationTraining.of(ablations)
     result, frames = train_variant(network, NetworkSettings.from_config(chosen), variant, sets, shared.seeds,
                                    shared.protocol, label_rate, shared.segments,
                                    checkpoint=out_dir.parent / f".{out_dir.name}.checkpoint.pt")
@@ -236,7 +239,7 @@ def run_variant(*, features_root, network: str, dimension: str, settings_file, v
     epoch_s = float(history.groupby("epoch")["seconds"].first().median()) if len(history) else float("nan")
     (out_dir / "chosen.yaml").write_text(yaml.safe_dump({
         "network": network, "dimension": dimension, "variant": variant.as_dict(), "settings": chosen,
-        "seeds": list(shared.seeds), "protocol": dict(ablations["protocol"]), "epochs": int(result.epochs_run),
+        "seeds": list(shared.seeds), "protocol": asdict(shared.protocol), "epochs": int(result.epochs_run),
         "median_epoch_seconds": epoch_s, "dev_ccc_members": [float(c) for c in result.best_dev_ccc]}))
     log.info("%s %s/%s: best dev CCC of the members %s, %.2f s per epoch", variant.name, network, dimension,
              np.round(result.best_dev_ccc, 3), epoch_s)

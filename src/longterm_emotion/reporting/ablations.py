@@ -24,7 +24,7 @@ import pandas as pd
 import yaml
 
 from ..analysis import bootstrap, equivalence, paired_tests
-from ..settings import Evidence
+from ..settings import Ablations, ClaimTests, Evidence, SpeedTiming
 from ..methods import label as _label
 from ..experiments import ablations as abl
 from .claims import COLUMNS, INCONCLUSIVE, NOT_REPRODUCED, NOT_TESTED, REPRODUCED, _partition, _weighted_interval
@@ -131,7 +131,7 @@ def _equivalence_row(study, network, dimension, with_frames, with_col, without_f
                       exceeds=test.p_exceeds, below=test.p_below, note=note)
 
 
-def _speed_rows(timing: dict[str, str], section: dict, evidence: Evidence):
+def _speed_rows(timing: dict[str, str], section: SpeedTiming, evidence: Evidence):
     table_rows, claim_rows = [], []
     for network, path in timing.items():
         table = pd.read_csv(path)
@@ -149,7 +149,7 @@ def _speed_rows(timing: dict[str, str], section: dict, evidence: Evidence):
                            f"; BLSTM / {_label(network)} = {estimate:.2f} [{low:.2f}, {high:.2f}]"
                            if model == "blstm" else ""))
             table_rows.append(row)
-        threshold = float(section["min_ratio"])
+        threshold = section.min_ratio
         verdict = (REPRODUCED if low > threshold else NOT_REPRODUCED if high < threshold else INCONCLUSIVE) \
             if np.isfinite(low) else (REPRODUCED if estimate > threshold else NOT_REPRODUCED)
         claim_rows.append(_claim_row(
@@ -185,15 +185,16 @@ def _verdicts(table: pd.DataFrame, alpha: float) -> pd.DataFrame:
 
 
 def ablation_tables(*, runs: dict, postprocessing: dict, timing: dict, labels: dict, variants: dict,
-                    ablations: dict, settings: dict, evidence: Evidence, dimensions) -> tuple[pd.DataFrame, pd.DataFrame]:
+                    ablations: dict | Ablations, settings: dict | ClaimTests, evidence: Evidence, dimensions) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(tables/ablations rows, scorecard rows). runs: {variant: {'<network>_<dimension>': run folder}};
     postprocessing: {'<network>_<dimension>': (frames csv, chain json)}; timing: {network: csv};
     labels: {partition: labels.csv}; variants: {name: Variant dict}."""
     variants = {k: abl.Variant(**v) for k, v in variants.items()}
     label_tables = {p: pd.read_csv(path) for p, path in labels.items()}
-    margin, alpha = float(settings["equivalence_margin"]), float(settings["alpha"])
+    ablations, settings = Ablations.of(ablations), ClaimTests.of(settings)
+    margin, alpha = settings.equivalence_margin, settings.alpha
     table_rows, claim_rows = [], []
-    for network in ablations["networks"]:
+    for network in ablations.networks:
         for dimension in dimensions:
             key = f"{network}_{dimension}"
             gold_of = {p: t[["recording", dimension]] for p, t in label_tables.items()}
@@ -241,26 +242,26 @@ def ablation_tables(*, runs: dict, postprocessing: dict, timing: dict, labels: d
                                           setting, name, files, evidence)
                 claim_rows.append(_equivalence_row(study, network, dimension, frames[name], "ensemble", reference,
                                                    "ensemble", what, margin, alpha, evidence))
-    speed_table, speed_claims = _speed_rows(timing, ablations["speed"], evidence)
+    speed_table, speed_claims = _speed_rows(timing, ablations.speed, evidence)
     table = pd.DataFrame(table_rows + speed_table, columns=TABLE_COLUMNS)
     claims = _verdicts(pd.DataFrame(claim_rows + speed_claims), alpha)
     return table, claims[COLUMNS]
 
 
-def write_ablations(*, table_stem, claims_stem, corpus_name: str, evidence: dict | Evidence, ablations: dict,
-                    settings: dict, docs=None, **inputs) -> tuple[pd.DataFrame, pd.DataFrame]:
+def write_ablations(*, table_stem, claims_stem, corpus_name: str, evidence: dict | Evidence,
+                    ablations: dict | Ablations, settings: dict | ClaimTests, docs=None, **inputs) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Rule ablations_tables: tables/ablations.{csv,md,tex} and tables/ablation_claims.{csv,md,tex}, and with
     `docs` both Markdown tables in one file (docs/ablations.md: the README's ablations section pastes it)."""
-    evidence = Evidence.of(evidence)
+    evidence, ablations, settings = Evidence.of(evidence), Ablations.of(ablations), ClaimTests.of(settings)
     table, claims = ablation_tables(evidence=evidence, ablations=ablations, settings=settings, **inputs)
-    seeds, protocol = ablations["seeds"], ablations["protocol"]
+    seeds, protocol = ablations.training.seeds, ablations.training.protocol
     write_table(table, table_stem, "Ablations: what the paper says its networks do not need", corpus_name,
                 floatfmt=".3f", notes=[
                     "Ensemble CCC of the dev and the test recordings concatenated, with the percentile bootstrap "
                     f"interval over recordings ({evidence.confidence:.0%}, {evidence.resamples} resamples); "
                     "`chosen`: the variant dev chose (label delay) or the one compared with the reference.",
                     f"Trained variants: the settings the dev search chose, seeds {list(seeds)}, at most "
-                    f"{protocol['max_epochs']} epochs with patience {protocol['patience']}; the reference (d = 0, "
+                    f"{protocol.max_epochs} epochs with patience {protocol.patience}; the reference (d = 0, "
                     "whole recordings, the configured front end) is trained alike. Post-processing is applied to "
                     "the final runs' ensembles (no training). epoch_s: median seconds of a training epoch "
                     "(dev evaluation included) as the job ran; speed rows: one epoch alone, interleaved repeats.",
@@ -269,11 +270,11 @@ def write_ablations(*, table_stem, claims_stem, corpus_name: str, evidence: dict
     write_table(claims, claims_stem, "Ablation claims: what the networks do not need, and their speed", corpus_name,
                 floatfmt=".4g", notes=[
                     "Equivalence rows: two one-sided sign-flip tests over recordings of the frame-weighted mean "
-                    f"per-recording CCC difference (with the step − without) at ±{settings['equivalence_margin']:g}; "
+                    f"per-recording CCC difference (with the step − without) at ±{settings.equivalence_margin:g}; "
                     f"p_value = max of the two; Holm's adjustment over the {tested} tested rows (p_holm). Reproduced "
-                    f"when p_holm < {settings['alpha']:g}; not reproduced when the Holm-adjusted p of 'gains more "
+                    f"when p_holm < {settings.alpha:g}; not reproduced when the Holm-adjusted p of 'gains more "
                     "than the margin' is; inconclusive otherwise. power: share of simulated partitions with a true "
-                    f"difference of 0 (centred per-recording differences resampled) where p_TOST < {settings['alpha']:g}.",
+                    f"difference of 0 (centred per-recording differences resampled) where p_TOST < {settings.alpha:g}.",
                     "low/high: percentile bootstrap interval over recordings of the mean difference "
                     f"({evidence.confidence:.0%}); speed: of the epoch-time ratio over the repeated epochs.",
                 ])

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from ..analysis import bootstrap, paired_tests
-from ..settings import Evidence
+from ..settings import ClaimTests, Evidence
 from ..methods import label as _label
 from .tables import write_table
 
@@ -75,7 +75,7 @@ def _mean_step(values: np.ndarray, recordings: np.ndarray) -> tuple[np.ndarray, 
     return np.array(steps), np.array(counts, dtype=np.float64)
 
 
-def _method_rows(claim: dict, predictions: dict, settings: dict, evidence: Evidence) -> list[dict]:
+def _method_rows(claim: dict, predictions: dict, settings: ClaimTests, evidence: Evidence) -> list[dict]:
     a, b, kind = claim["a"], claim["b"], claim["kind"]
     rows = []
     for dimension, files in predictions.items():
@@ -103,15 +103,15 @@ def _method_rows(claim: dict, predictions: dict, settings: dict, evidence: Evide
             diff = bootstrap.paired_difference(gold, pa, pb, recs, evidence)
             low, high = diff.low, diff.high
             d, n = paired_tests.per_recording_differences(gold, pa, pb, recs)
-            power = paired_tests.sign_flip_power(d, n, settings["effect"], settings["alpha"])
+            power = paired_tests.sign_flip_power(d, n, settings.effect, settings.alpha)
         elif kind == "not_worse":
-            margin = settings["margin"]
+            margin = settings.margin
             statistic = f"mean per-recording CCC({_label(a)}) − CCC({_label(b)}), margin −{margin:g}"
             test = paired_tests.margin_test(gold, pa, pb, recs, margin, "greater")
             d, n = paired_tests.per_recording_differences(gold, pa, pb, recs)
             opposite = paired_tests.sign_flip_test(d, n, "less", -margin)
             low, high = _weighted_interval(d, n, evidence)
-            power = paired_tests.sign_flip_power(d, n, margin, settings["alpha"])  # at a true difference of 0
+            power = paired_tests.sign_flip_power(d, n, margin, settings.alpha)  # at a true difference of 0
         else:  # smoother: B's mean step minus A's
             step_a, n = _mean_step(pa, recs)
             step_b, _ = _mean_step(pb, recs)
@@ -135,7 +135,7 @@ def _weighted_interval(d, n, evidence: Evidence) -> tuple[float, float]:
     return float(low), float(high)
 
 
-def _sweep_rows(claim: dict, runs: pd.DataFrame, settings: dict) -> list[dict]:
+def _sweep_rows(claim: dict, runs: pd.DataFrame, settings: ClaimTests) -> list[dict]:
     rows = []
     short, long = int(claim["short"]), int(claim["long"])
     for dimension, group in runs.groupby("dimension", sort=False):
@@ -154,8 +154,8 @@ def _sweep_rows(claim: dict, runs: pd.DataFrame, settings: dict) -> list[dict]:
                 f"1/{math.comb(len(x) + len(y), len(x))}); best length {best} "
                 f"(mean dev CCC {means[best]:.3f}); the best longer than {long} adds "
                 + (f"{beyond:+.3f}" if longer else "nothing (none swept)")
-                + f" ({'within' if longer and beyond < settings['margin'] else 'beyond'} the margin "
-                f"{settings['margin']:g}: diminishing returns {'hold' if longer and beyond < settings['margin'] else 'do not hold'})")
+                + f" ({'within' if longer and beyond < settings.margin else 'beyond'} the margin "
+                f"{settings.margin:g}: diminishing returns {'hold' if longer and beyond < settings.margin else 'do not hold'})")
         rows.append(_row(claim, dimension=dimension, partition="dev",
                          statistic=f"mean dev CCC at L={long} − at L={short}", estimate=x.mean() - y.mean(),
                          p_value=test, opposite=opposite, note=note))
@@ -210,8 +210,10 @@ def _descriptive_rows(claim: dict, inputs: dict) -> list[dict]:
     return rows
 
 
-def scorecard(*, claims: list[dict], settings: dict, predictions: dict, inputs: dict, evidence: Evidence) -> pd.DataFrame:
+def scorecard(*, claims: list[dict], settings: dict | ClaimTests, predictions: dict, inputs: dict,
+              evidence: Evidence) -> pd.DataFrame:
     """One row per claim (and dimension) with its statistic, Holm-adjusted p and verdict (module docstring)."""
+    settings = ClaimTests.of(settings)
     rows = []
     for claim in claims:
         kind = claim["kind"]
@@ -227,7 +229,7 @@ def scorecard(*, claims: list[dict], settings: dict, predictions: dict, inputs: 
     table["verdict"] = table["verdict"].astype(object)
     table["p_holm"] = paired_tests.holm(table["p_value"].to_numpy(dtype=np.float64))
     opposite = paired_tests.holm(table["opposite"].to_numpy(dtype=np.float64))
-    alpha = settings["alpha"]
+    alpha = settings.alpha
     for i in table.index:
         if not pd.isna(table.at[i, "verdict"]):
             continue
@@ -240,27 +242,27 @@ def scorecard(*, claims: list[dict], settings: dict, predictions: dict, inputs: 
     return table[COLUMNS]
 
 
-def write_claims(*, claims: list[dict], settings: dict, predictions: dict, inputs: dict, evidence: dict | Evidence,
-                 stem, corpus_name: str) -> pd.DataFrame:
+def write_claims(*, claims: list[dict], settings: dict | ClaimTests, predictions: dict, inputs: dict,
+                 evidence: dict | Evidence, stem, corpus_name: str) -> pd.DataFrame:
     """Rule claims: tables/claims.{csv,md,tex}."""
-    evidence = Evidence.of(evidence)
+    evidence, settings = Evidence.of(evidence), ClaimTests.of(settings)
     table = scorecard(claims=claims, settings=settings, predictions=predictions, inputs=inputs, evidence=evidence)
     tested = table["p_value"].notna().sum()
     write_table(
         table, stem, "Claims scorecard: the paper's claims on this corpus", corpus_name, floatfmt=".4g",
         notes=[f"Tested rows: one-sided tests in the claimed direction, Holm's adjustment over the {tested} tested "
-               f"rows (p_holm); reproduced when p_holm < {settings['alpha']:g}, not reproduced when the adjusted "
+               f"rows (p_holm); reproduced when p_holm < {settings.alpha:g}, not reproduced when the adjusted "
                "p of the opposite direction is, inconclusive otherwise. Descriptive rows compare a measured "
                "number with the paper's threshold.",
                "greater: exact permutation test over recordings (swap the two methods within recordings) of the "
                "concatenated CCC difference; not_worse: sign-flip test of the frame-weighted mean per-recording "
-               f"CCC difference against −{settings['margin']:g}; smoother: sign-flip test of the per-recording "
+               f"CCC difference against −{settings.margin:g}; smoother: sign-flip test of the per-recording "
                "difference of mean absolute frame-to-frame change; sweep_gain: exact permutation test over the "
                "sweep's runs. low/high: percentile bootstrap interval over recordings "
                f"({evidence.confidence:.0%}, {evidence.resamples} resamples).",
                f"power: share of simulated partitions (recordings' centred differences resampled and shifted to a "
-               f"true difference of {settings['effect']:g}; for not_worse, a true difference of 0) in which the "
-               f"one-sided sign-flip test rejects at {settings['alpha']:g}, before adjustment. With 9 recordings "
+               f"true difference of {settings.effect:g}; for not_worse, a true difference of 0) in which the "
+               f"one-sided sign-flip test rejects at {settings.alpha:g}, before adjustment. With 9 recordings "
                "the smallest one-sided p is 1/512; after Holm over many rows only effects that hold on (nearly) "
                "every recording can be reproduced, and a weaker true effect is inconclusive."],
     )
