@@ -32,7 +32,7 @@ def replay(history: pd.DataFrame, patience: int, cap: int) -> tuple[int, float, 
     curves = history.pivot(index="epoch", columns="member", values="dev_ccc")
     members = curves.shape[1]
     progress = training.Progress([-np.inf] * members, [0] * members, [None] * members, [])
-    protocol = Protocol(max_epochs=cap, patience=patience)
+    protocol = Protocol(max_epochs=cap, patience=patience, shuffle_seed=0)
     for epoch, row in curves.iterrows():
         progress.record(int(epoch), row.to_numpy())
         if progress.finished(protocol):

@@ -51,7 +51,7 @@ for length in args.lengths:
         started = time.perf_counter()
         result = training.train("single_filter", {"filter_length": length, "fft_size": sweep["fft_size"],
                                                   "lr_per_length": scaled},
-                                list(args.seeds), sets["train"], sets["dev"], Optimiser(lr),
+                                list(args.seeds), sets["train"], sets["dev"], Optimiser(lr, 0.0),
                                 Protocol(args.max_epochs, args.patience, 0))
         print(f"{args.dimension:8s} L={length:5d} {name:8s} (lr {lr:g}): dev CCC {np.mean(result.best_dev_ccc):.3f} "
               f"± {np.std(result.best_dev_ccc):.3f}, best epochs {min(result.best_epoch)}-{max(result.best_epoch)}, "

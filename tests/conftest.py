@@ -24,6 +24,7 @@ from longterm_emotion.data import features
 from longterm_emotion.data import synthetic
 
 import readme_commands as readme
+from shipped import CONFIG
 
 ROOT = Path(__file__).resolve().parents[1]
 DIMENSIONS = list(constants.DIMENSIONS)
@@ -36,6 +37,7 @@ SMALL_SYNTHETIC = {
     "recordings": {"train": 2, "dev": 2, "test": 2},
     "test_labels": False,
     "label_rate": 25.0,
+    "dynamics": CONFIG["synthetic"]["dynamics"],
 }
 
 

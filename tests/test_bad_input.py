@@ -30,6 +30,7 @@ SYN = {
     "recordings": {"train": 2, "dev": 2, "test": 1},
     "test_labels": False,
     "label_rate": 25.0,
+    "dynamics": yaml.safe_load((ROOT / "config.yaml").read_text())["synthetic"]["dynamics"],
 }
 ROWS = 301
 FIRST_ROW_LINE = 9  # write_gold_standard: @relation, blank, 3 @attribute, blank, @data, blank, then rows

@@ -12,6 +12,7 @@ from longterm_emotion.experiments import avec_baseline as avec
 from longterm_emotion.frontends import pipeline
 from longterm_emotion.metrics import ccc
 from longterm_emotion.reporting import results_tables
+from shipped import DYNAMICS
 
 RATE = 25.0
 STACK = 4
@@ -31,7 +32,7 @@ SMALL_GRID = {
 
 def test_descriptors_are_the_25_egemaps_lld_at_10_ms():
     assert list(egemaps.LLD_NAMES) == egemaps.smile_lld_names()
-    audio = synthetic.generate_recording(3, "train", "train_1", 16000, 3.0, RATE)["audio"]
+    audio = synthetic.generate_recording(3, "train", "train_1", 16000, 3.0, RATE, DYNAMICS)["audio"]
     llds = egemaps.compute_llds(audio, 16000)
     assert llds.dtype == np.float32 and np.isfinite(llds).all()
     assert llds.shape[1] == 25

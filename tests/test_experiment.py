@@ -232,14 +232,15 @@ def test_results_tables_keep_our_corpus_and_the_paper_apart(tmp_path, dimension)
     name = "synthetic RECOLA-layout corpus"
     predictions = {m: d / "predictions.csv" for m, d in dirs.items()}
     smooth = results_tables.smoothness_table(predictions, RATE, 1.0)
-    intervals = results_tables.interval_table(predictions, Evidence(resamples=500, seed=0, confidence=0.95))
+    evidence = Evidence(resamples=500, seed=0, confidence=0.95)
+    intervals = results_tables.interval_table(predictions, evidence)
     assert list(intervals["partition"]) == ["dev", "dev"]  # unlabelled test: no interval
     dilated = intervals[intervals["method"] == "Dilated"].iloc[0]
     assert dilated["low"] <= dilated["ccc"] <= dilated["high"]
     # single runs are noisier than their average: the table shows both
     runs = smooth[smooth["signal"] == "Dilated"].iloc[0]
     assert runs["mean_abs_change_runs"] > runs["mean_abs_change"] > 0
-    text = results_tables.markdown_table(ours, smooth, dimension, name, 1.0, intervals)
+    text = results_tables.markdown_table(ours, smooth, dimension, name, 1.0, intervals, evidence)
     ours_part, paper_part = text.split("**RECOLA, numbers printed in the paper**")
     assert f"Table {1 if dimension == 'arousal' else 2}" in ours_part
     assert f"Our runs on: {name}." in ours_part
@@ -257,7 +258,8 @@ def test_results_tables_keep_our_corpus_and_the_paper_apart(tmp_path, dimension)
 
     stem = tmp_path / "tables" / f"table_{dimension}"
     merged = results_tables.write_paper_tables(score_files=scores, prediction_files=predictions, dimension=dimension,
-                                               rate=RATE, cutoff_hz=1.0, corpus_name=name, stem=stem)
+                                               rate=RATE, cutoff_hz=1.0, corpus_name=name, stem=stem,
+                                               evidence=evidence)
     assert len(merged) == 2
     ours_csv = pd.read_csv(stem.with_suffix(".csv"))
     assert set(ours_csv["corpus"]) == {name}
@@ -358,7 +360,7 @@ def test_sweep_train_ccc_is_scored_like_dev_ccc(tiny):
     from longterm_emotion.nets import training
     from longterm_emotion.settings import SweepSettings
 
-    section = {"seeds": [0, 1], "fft_size": 128, "optim": {"lr": 0.01},
+    section = {"seeds": [0, 1], "fft_size": 128, "optim": {"lr": 0.01, "l2": 0.0}, "lr_per_length": True,
                "protocol": {"max_epochs": 2, "patience": 2, "shuffle_seed": 0}}
     training.make_deterministic(1)
     runs = sweep.run_length(features_root=tiny / "features", dimension="arousal", filter_length=8, sweep=section,

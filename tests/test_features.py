@@ -16,6 +16,7 @@ from longterm_emotion.data import features
 from longterm_emotion.data import synthetic
 from longterm_emotion.errors import InputDataError
 from longterm_emotion.settings import FeatureOptions
+from shipped import CONFIG, DYNAMICS
 
 CFG = {  # config.yaml's features section
     "sample_rate": 16000,
@@ -37,7 +38,7 @@ SR = CFG["sample_rate"]
 
 def speech_like(seconds=10.0, seed=3):
     """Synthetic speech on the 16-bit integer scale, as written to and read back from the corpus WAVs."""
-    rec = synthetic.generate_recording(seed, "train", "train_1", SR, seconds, 25.0)
+    rec = synthetic.generate_recording(seed, "train", "train_1", SR, seconds, 25.0, DYNAMICS)
     return np.round(rec["audio"] * 32767)
 
 
@@ -240,6 +241,7 @@ SYN = {
     "recordings": {"train": 2, "dev": 1, "test": 1},
     "test_labels": False,
     "label_rate": 25.0,
+    "dynamics": CONFIG["synthetic"]["dynamics"],
 }
 DIMS = ["arousal", "valence"]
 

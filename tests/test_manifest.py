@@ -28,6 +28,7 @@ SYN = {
     "recordings": {"train": 2, "dev": 2, "test": 1},
     "test_labels": False,
     "label_rate": 25.0,
+    "dynamics": yaml.safe_load((ROOT / "config.yaml").read_text())["synthetic"]["dynamics"],
 }
 ROWS = 301  # 12 s at 25 Hz, both ends included
 ARCHIVES = ("fbank.ark", "cmvn.ark", "stacked.ark", "labels.csv")

@@ -23,6 +23,7 @@ from longterm_emotion.data import features
 from longterm_emotion.analysis import spectrum
 from longterm_emotion.data import synthetic
 from longterm_emotion.metrics import ccc
+from shipped import DYNAMICS
 
 ROOT = Path(__file__).resolve().parents[1]
 DIMENSIONS = list(constants.DIMENSIONS)
@@ -53,7 +54,7 @@ def all_recordings(root):
 
 
 def test_generate_recording_is_deterministic_in_seed():
-    args = ("dev", "dev_2", 16000, 6.0, LABEL_RATE)
+    args = ("dev", "dev_2", 16000, 6.0, LABEL_RATE, DYNAMICS)
     first, second = synthetic.generate_recording(5, *args), synthetic.generate_recording(5, *args)
     np.testing.assert_array_equal(first["audio"], second["audio"])
     np.testing.assert_array_equal(first["times"], second["times"])
@@ -68,7 +69,7 @@ def test_generate_recording_is_deterministic_in_seed():
         assert not np.allclose(other["latent"][d], first["latent"][d])
         assert not np.allclose(other["ratings"][d], first["ratings"][d])
     # Another recording of the same corpus (same seed) is another speaker and trajectory too.
-    neighbour = synthetic.generate_recording(5, "dev", "dev_3", 16000, 6.0, LABEL_RATE)
+    neighbour = synthetic.generate_recording(5, "dev", "dev_3", 16000, 6.0, LABEL_RATE, DYNAMICS)
     assert not np.allclose(neighbour["audio"], first["audio"])
     assert not np.allclose(neighbour["latent"]["arousal"], first["latent"]["arousal"])
 
@@ -126,9 +127,9 @@ def peak_lag_s(rating, latent, max_lag=250):
 def test_raters_lag_the_latent_by_different_amounts(seed):
     rng = np.random.default_rng(seed)
     n_out, pre = int(600 * LABEL_RATE) + 1, int(synthetic.PRE_ROLL_S * LABEL_RATE)
-    latent = synthetic.latent_trajectories(rng, pre + n_out, LABEL_RATE)
+    latent = synthetic.latent_trajectories(rng, pre + n_out, LABEL_RATE, DYNAMICS)
     for d in DIMENSIONS:
-        ratings = synthetic.rate_trajectory(rng, latent[d], LABEL_RATE, n_out, d)
+        ratings = synthetic.rate_trajectory(rng, latent[d], LABEL_RATE, n_out, d, DYNAMICS)
         assert ratings.shape == (n_out, len(corpus.RATERS))
         lags = np.array([peak_lag_s(ratings[:, k], latent[d][pre:]) for k in range(ratings.shape[1])])
         # Reaction lag 1.5-4.5 s plus the delay of each rater's smoothing (time constant
@@ -205,7 +206,7 @@ def test_audio_is_speech_like_16_bit_and_unclipped(reduced):
 @pytest.mark.parametrize("test_labels", [False, True])
 def test_written_corpus_has_avec_2016_layout(tmp_path, test_labels):
     cfg = {"seed": 3, "sample_rate": 8000, "duration_s": 4.37, "recordings": {"train": 1, "dev": 1, "test": 2},
-           "test_labels": test_labels, "label_rate": LABEL_RATE}
+           "test_labels": test_labels, "label_rate": LABEL_RATE, "dynamics": CONFIG["synthetic"]["dynamics"]}
     written = synthetic.write_corpus(tmp_path, cfg, workers=1)
     recordings = ["train_1", "dev_1", "test_1", "test_2"]
     labelled = recordings if test_labels else ["train_1", "dev_1"]
@@ -242,7 +243,7 @@ def test_written_corpus_has_avec_2016_layout(tmp_path, test_labels):
 
 def test_300_s_recording_has_7501_label_rows():
     # the default duration; a low audio rate keeps this fast (the label count does not depend on it)
-    rec = synthetic.generate_recording(CONFIG["synthetic"]["seed"], "train", "train_1", 4000, 300.0, LABEL_RATE)
+    rec = synthetic.generate_recording(CONFIG["synthetic"]["seed"], "train", "train_1", 4000, 300.0, LABEL_RATE, DYNAMICS)
     assert len(rec["times"]) == 7501 and rec["times"][-1] == pytest.approx(300.0)
     assert len(rec["audio"]) == 300 * 4000
     for d in DIMENSIONS:

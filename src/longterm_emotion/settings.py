@@ -25,11 +25,11 @@ class Optimiser:
     """Adam's learning rate and the L2 penalty on the weights (biases free)."""
 
     lr: float
-    l2: float = 0.0
+    l2: float
 
     @classmethod
     def from_config(cls, section: dict) -> Optimiser:
-        return cls(lr=float(section["lr"]), l2=float(section.get("l2", 0.0)))
+        return cls(lr=float(section["lr"]), l2=float(section["l2"]))
 
 
 @dataclass(frozen=True)
@@ -38,19 +38,19 @@ class Protocol:
 
     max_epochs: int
     patience: int
-    shuffle_seed: int = 0
+    shuffle_seed: int
 
     @classmethod
     def from_config(cls, section: dict) -> Protocol:
-        return cls(int(section["max_epochs"]), int(section["patience"]), int(section.get("shuffle_seed", 0)))
+        return cls(int(section["max_epochs"]), int(section["patience"]), int(section["shuffle_seed"]))
 
 
 @dataclass(frozen=True)
 class NetworkSettings:
     """One network's settings for one dimension: constructor arguments and optimiser."""
 
-    net: dict = field(default_factory=dict)
-    optim: Optimiser = Optimiser(lr=1e-3)
+    net: dict
+    optim: Optimiser
 
     @classmethod
     def from_config(cls, section: dict) -> NetworkSettings:
@@ -81,13 +81,13 @@ class SweepSettings:
     fft_size: int
     optim: Optimiser
     protocol: Protocol
-    lr_per_length: bool = True
+    lr_per_length: bool
 
     @classmethod
     def from_config(cls, section: dict) -> SweepSettings:
         return cls(tuple(int(s) for s in section["seeds"]), int(section["fft_size"]),
                    Optimiser.from_config(section["optim"]), Protocol.from_config(section["protocol"]),
-                   bool(section.get("lr_per_length", True)))
+                   bool(section["lr_per_length"]))
 
     def net(self, filter_length: int) -> dict:
         """Constructor arguments of the single-filter network of length `filter_length`."""
@@ -98,9 +98,9 @@ class SweepSettings:
 class Compute:
     """The `compute` section: where training runs; it changes no result on a given device."""
 
-    device: str = "auto"
-    gpus_per_job: int = 0
-    threads: int = 1
+    device: str
+    gpus_per_job: int
+    threads: int
 
     @classmethod
     def from_config(cls, section: dict) -> Compute:
@@ -111,24 +111,27 @@ class Compute:
 class FeatureOptions(Section):
     """The `features` section: Kaldi fbank options, per-recording normalisation, stacking to the label rate."""
 
-    sample_rate: int = 16000
-    num_mel_bins: int = 40
-    frame_length_ms: float = 25.0
-    frame_shift_ms: float = 10.0
-    dither: float = 0.0
-    preemph_coeff: float = 0.97
-    remove_dc_offset: bool = True
-    window_type: str = "povey"
-    snip_edges: bool = True
-    low_freq: float = 20.0
-    high_freq: float = 0.0
-    stack: int = 4
-    std_floor: float = 1e-6
+    sample_rate: int
+    num_mel_bins: int
+    frame_length_ms: float
+    frame_shift_ms: float
+    dither: float
+    preemph_coeff: float
+    remove_dc_offset: bool
+    window_type: str
+    snip_edges: bool
+    low_freq: float
+    high_freq: float
+    stack: int
+    std_floor: float
 
     @classmethod
     def from_config(cls, section: dict) -> FeatureOptions:
-        known = {f.name: f.type for f in fields(cls)}
-        return cls(**{key: value for key, value in section.items() if key in known})
+        names = [f.name for f in fields(cls)]
+        missing = [name for name in names if name not in section]
+        if missing:
+            raise ValueError(f"features: {', '.join(missing)} missing (config.yaml's features section has them all)")
+        return cls(**{name: section[name] for name in names})
 
     @property
     def label_rate(self) -> float:
@@ -143,9 +146,9 @@ class FeatureOptions(Section):
 class Evidence(Section):
     """The `evidence` config section: bootstrap resamples, seed and interval coverage."""
 
-    resamples: int = 2000
-    seed: int = 0
-    confidence: float = 0.95
+    resamples: int
+    seed: int
+    confidence: float
 
     @classmethod
     def from_config(cls, section: dict) -> Evidence:
@@ -156,29 +159,26 @@ class Evidence(Section):
 class Dynamics:
     """Time scales the corpus builds in (config `synthetic.dynamics`): low-pass cutoffs of the latent
     trajectories, the raters' reaction lag and smoothing (ranges drawn per rater), the cutoff of the
-    raters' slow noise. The defaults are the built-in corpus's (fluctuations over tens of seconds,
+    raters' slow noise. config.yaml gives the built-in corpus's (fluctuations over tens of seconds,
     raters 1.5-4.5 s late); config/control_fast.yaml sets time scales of about 1 s and no lag."""
 
-    shared_cutoff_hz: float = 0.03
-    arousal_cutoff_hz: float = 0.05
-    valence_cutoff_hz: float = 0.04
-    rater_lag_s: tuple[float, float] = (1.5, 4.5)
-    rater_smoothing_s: tuple[float, float] = (0.5, 2.0)
-    rater_noise_cutoff_hz: float = 0.3
+    shared_cutoff_hz: float
+    arousal_cutoff_hz: float
+    valence_cutoff_hz: float
+    rater_lag_s: tuple[float, float]
+    rater_smoothing_s: tuple[float, float]
+    rater_noise_cutoff_hz: float
 
     @classmethod
-    def from_config(cls, section: dict | None) -> Dynamics:
-        if not section:
-            return cls()
-        default = cls()
-        cutoffs = section.get("latent_cutoff_hz", {})
+    def from_config(cls, section: dict) -> Dynamics:
+        cutoffs = section["latent_cutoff_hz"]
         return cls(
-            shared_cutoff_hz=float(cutoffs.get("shared", default.shared_cutoff_hz)),
-            arousal_cutoff_hz=float(cutoffs.get("arousal", default.arousal_cutoff_hz)),
-            valence_cutoff_hz=float(cutoffs.get("valence", default.valence_cutoff_hz)),
-            rater_lag_s=tuple(float(v) for v in section.get("rater_lag_s", default.rater_lag_s)),
-            rater_smoothing_s=tuple(float(v) for v in section.get("rater_smoothing_s", default.rater_smoothing_s)),
-            rater_noise_cutoff_hz=float(section.get("rater_noise_cutoff_hz", default.rater_noise_cutoff_hz)),
+            shared_cutoff_hz=float(cutoffs["shared"]),
+            arousal_cutoff_hz=float(cutoffs["arousal"]),
+            valence_cutoff_hz=float(cutoffs["valence"]),
+            rater_lag_s=tuple(float(v) for v in section["rater_lag_s"]),
+            rater_smoothing_s=tuple(float(v) for v in section["rater_smoothing_s"]),
+            rater_noise_cutoff_hz=float(section["rater_noise_cutoff_hz"]),
         )
 
 

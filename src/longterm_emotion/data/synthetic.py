@@ -35,9 +35,6 @@ BANDWIDTHS = np.array([90.0, 110.0, 170.0])
 PRE_ROLL_S = 10.0  # latent history before t=0, so raters can lag into it
 
 
-DEFAULT_DYNAMICS = Dynamics()
-
-
 def recording_ids(recordings: dict) -> list[tuple[str, str]]:
     """(partition, recording id) of every recording the config asks for."""
     return [(p, f"{p}_{n}") for p in constants.PARTITIONS for n in range(1, int(recordings[p]) + 1)]
@@ -51,9 +48,9 @@ def _lowpass_noise(rng, n: int, rate: float, cutoff: float, order: int = 2) -> n
     return (z - z.mean()) / z.std()
 
 
-def latent_trajectories(rng, n: int, rate: float, dynamics: Dynamics = DEFAULT_DYNAMICS) -> dict[str, np.ndarray]:
+def latent_trajectories(rng, n: int, rate: float, dynamics: Dynamics) -> dict[str, np.ndarray]:
     """Latent arousal and valence at `rate` Hz: a recording mean plus fluctuations low-passed at the
-    cutoffs of `dynamics` (by default slow: time scales of tens of seconds)."""
+    cutoffs of `dynamics` (config.yaml's are slow: time scales of tens of seconds)."""
     shared = _lowpass_noise(rng, n, rate, dynamics.shared_cutoff_hz)
     arousal = rng.normal(0.08, 0.06) + rng.uniform(0.14, 0.22) * (
         0.8 * _lowpass_noise(rng, n, rate, dynamics.arousal_cutoff_hz) + 0.6 * shared
@@ -72,7 +69,7 @@ def _one_pole(x: np.ndarray, tau_s: float, rate: float) -> np.ndarray:
 
 
 def rate_trajectory(rng, latent: np.ndarray, rate: float, n_out: int, dimension: str,
-                    dynamics: Dynamics = DEFAULT_DYNAMICS) -> np.ndarray:
+                    dynamics: Dynamics) -> np.ndarray:
     """Ratings of six raters (n_out, 6): lagged, smoothed, scaled, offset and noisy views of the latent
     (lag and smoothing time constant drawn per rater from the ranges of `dynamics`)."""
     noise_std = 0.05 if dimension == "arousal" else 0.07
@@ -191,7 +188,7 @@ def synthesize(rng, a: np.ndarray, v: np.ndarray, spk: dict, sample_rate: int, n
 
 
 def generate_recording(seed: int, partition: str, recording: str, sample_rate: int, duration_s: float, label_rate: float,
-                       dynamics: Dynamics = DEFAULT_DYNAMICS) -> dict:
+                       dynamics: Dynamics) -> dict:
     """Audio, latent trajectories and ratings of one synthetic recording (deterministic in seed)."""
     index = int(recording.split("_")[1])
     rng = np.random.default_rng([seed, constants.PARTITIONS.index(partition), index])
@@ -216,7 +213,7 @@ def generate_recording(seed: int, partition: str, recording: str, sample_rate: i
 def _write_recording(args) -> str:
     out_dir, seed, partition, recording, cfg = args
     rec = generate_recording(seed, partition, recording, cfg["sample_rate"], cfg["duration_s"], cfg["label_rate"],
-                             Dynamics.from_config(cfg.get("dynamics")))
+                             Dynamics.from_config(cfg["dynamics"]))
     audio16 = np.round(rec["audio"] * 32767).astype(np.int16)
     wavfile.write(corpus.audio_path(out_dir, recording), int(cfg["sample_rate"]), audio16)
     if partition == "test" and not cfg["test_labels"]:

@@ -129,10 +129,10 @@ def _with_intervals(ours: pd.DataFrame, intervals: pd.DataFrame) -> pd.DataFrame
 
 
 def markdown_table(ours: pd.DataFrame, smooth: pd.DataFrame, dimension: str, corpus_name: str,
-                   cutoff_hz: float, intervals: pd.DataFrame | None = None, evidence: Evidence | None = None) -> str:
+                   cutoff_hz: float, intervals: pd.DataFrame, evidence: Evidence) -> str:
     """The paper-shaped table: our rows (corpus named) and, apart, the paper's RECOLA rows."""
-    ours = _with_intervals(ours, intervals if intervals is not None else interval_table({}, Evidence()))
-    level = f"{(evidence or Evidence()).confidence:.0%}"
+    ours = _with_intervals(ours, intervals)
+    level = f"{evidence.confidence:.0%}"
     lines = [
         f"### Table {PAPER_TABLE_NUMBER.get(dimension, '')}: {dimension} results",
         "",
@@ -186,12 +186,12 @@ def markdown_table(ours: pd.DataFrame, smooth: pd.DataFrame, dimension: str, cor
 
 
 def write_paper_tables(*, score_files: dict, prediction_files: dict, dimension: str, rate: float,
-                       cutoff_hz: float, corpus_name: str, stem, evidence: dict | Evidence | None = None) -> pd.DataFrame:
+                       cutoff_hz: float, corpus_name: str, stem, evidence: dict | Evidence) -> pd.DataFrame:
     """Table 1 or 2: stem.csv/.md/.tex for our rows, stem_recola_paper.csv for the paper's, stem.md combined.
 
-    `evidence` (the config section or an Evidence; default 2,000 resamples, seed 0, 95 %) sets the
-    bootstrap of the ensemble CCC's interval over recordings."""
-    evidence = Evidence.of(evidence) if evidence else Evidence()
+    `evidence` (the config section or an Evidence) sets the bootstrap of the ensemble CCC's interval over
+    recordings."""
+    evidence = Evidence.of(evidence)
     stem = Path(stem)
     ours = results_table(score_files)
     smooth = smoothness_table(prediction_files, rate, cutoff_hz)
