@@ -20,6 +20,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+import yaml
 
 import readme_commands as readme
 
@@ -195,3 +196,17 @@ def test_readme_command(step, request, tmp_path):
             CHECKS[kind.name](jobs, proc.stdout)
     elif kind.name in CHECKS:
         CHECKS[kind.name](tiny, proc.stdout)
+
+
+def test_readme_quotes_the_committed_lr_scaling_output():
+    """The README's lr / L figures are bench/sweep_lr_scaling.py's committed output (every length of the sweep, both
+    dimensions, both variants), not typed by hand."""
+    block = re.search(r"<!-- sweep-lr-scaling -->\n```text\n(.*?)\n```\n<!-- /sweep-lr-scaling -->",
+                      (readme.REPO / "README.md").read_text(), re.S)
+    assert block, "README has no sweep-lr-scaling block"
+    committed = (readme.REPO / "bench" / "results" / "sweep_lr_scaling.txt").read_text().rstrip("\n")
+    assert block.group(1) == committed
+    lengths = yaml.safe_load((readme.REPO / "config.yaml").read_text())["sweep"]["filter_lengths"]
+    rows = re.findall(r"^(arousal|valence) +L= *(\d+) (lr / L|unscaled)", committed, re.M)
+    assert sorted(rows) == sorted((d, str(n), v) for d in ("arousal", "valence") for n in lengths
+                                  for v in ("lr / L", "unscaled"))
