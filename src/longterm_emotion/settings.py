@@ -7,7 +7,7 @@ dataclass, and nothing downstream indexes dicts by string keys.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, fields
 
 from . import constants
 
@@ -335,3 +335,39 @@ class ClaimTests(Section):
     def from_config(cls, section: dict) -> ClaimTests:
         return cls(float(section["alpha"]), float(section["margin"]), float(section["effect"]),
                    float(section["equivalence_margin"]))
+
+
+@dataclass(frozen=True)
+class SyntheticCorpus(Section):
+    """`synthetic`: the built-in corpus (seed, audio rate, seconds per recording, recordings per partition,
+    whether test is labelled, label rate, time scales)."""
+
+    seed: int
+    sample_rate: int
+    duration_s: float
+    recordings: dict
+    test_labels: bool
+    label_rate: float
+    dynamics: Dynamics
+
+    @classmethod
+    def from_config(cls, section: dict) -> SyntheticCorpus:
+        return cls(int(section["seed"]), int(section["sample_rate"]), float(section["duration_s"]),
+                   {p: int(n) for p, n in section["recordings"].items()}, bool(section["test_labels"]),
+                   float(section["label_rate"]), Dynamics.from_config(section["dynamics"]))
+
+
+@dataclass(frozen=True)
+class Figure5(Section):
+    """`figure5`: whose dev predictions it shows, the recording (None: the first dev one) and the segment (s)."""
+
+    networks: tuple[str, ...]
+    recording: str | None
+    start_s: float
+    duration_s: float
+
+    @classmethod
+    def from_config(cls, section: dict) -> Figure5:
+        recording = section["recording"]
+        return cls(tuple(section["networks"]), None if recording is None else str(recording),
+                   float(section["start_s"]), float(section["duration_s"]))

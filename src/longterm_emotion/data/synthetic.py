@@ -24,7 +24,7 @@ from scipy.io import wavfile
 from scipy.signal import istft, lfilter, sosfiltfilt, butter, stft
 
 from .. import constants
-from ..settings import Dynamics
+from ..settings import Dynamics, SyntheticCorpus
 from . import corpus
 
 HOP_S = 0.01  # control and STFT hop
@@ -212,11 +212,11 @@ def generate_recording(seed: int, partition: str, recording: str, sample_rate: i
 
 def _write_recording(args) -> str:
     out_dir, seed, partition, recording, cfg = args
-    rec = generate_recording(seed, partition, recording, cfg["sample_rate"], cfg["duration_s"], cfg["label_rate"],
-                             Dynamics.from_config(cfg["dynamics"]))
+    rec = generate_recording(seed, partition, recording, cfg.sample_rate, cfg.duration_s, cfg.label_rate,
+                             cfg.dynamics)
     audio16 = np.round(rec["audio"] * 32767).astype(np.int16)
-    wavfile.write(corpus.audio_path(out_dir, recording), int(cfg["sample_rate"]), audio16)
-    if partition == "test" and not cfg["test_labels"]:
+    wavfile.write(corpus.audio_path(out_dir, recording), cfg.sample_rate, audio16)
+    if partition == "test" and not cfg.test_labels:
         return recording  # like the public release: no test ratings at all
     for dimension, ratings in rec["ratings"].items():
         centred = centre_ratings(ratings)
@@ -227,14 +227,15 @@ def _write_recording(args) -> str:
     return recording
 
 
-def write_corpus(out_dir, cfg: dict, workers: int = 1) -> list[str]:
+def write_corpus(out_dir, cfg: dict | SyntheticCorpus, workers: int = 1) -> list[str]:
     """Write the whole synthetic corpus described by the config's `synthetic` section."""
+    cfg = SyntheticCorpus.of(cfg)
     out_dir = Path(out_dir)
     (out_dir / corpus.AUDIO_DIR).mkdir(parents=True, exist_ok=True)
     for folder in (corpus.GOLD_DIR, corpus.RATINGS_DIR, corpus.CENTRED_DIR):
         for dimension in constants.DIMENSIONS:
             (out_dir / folder / dimension).mkdir(parents=True, exist_ok=True)
-    jobs = [(out_dir, int(cfg["seed"]), p, r, cfg) for p, r in recording_ids(cfg["recordings"])]
+    jobs = [(out_dir, cfg.seed, p, r, cfg) for p, r in recording_ids(cfg.recordings)]
     workers = max(1, min(workers, len(jobs), os.cpu_count() or 1))
     if workers == 1:
         return [_write_recording(job) for job in jobs]

@@ -19,6 +19,7 @@ from ..analysis.spectrum import share_below
 from ..methods import color as method_color
 from ..methods import label as method_label
 from ..constants import PAPER_MAX_CCC_LOSS, PAPER_POWER_SHARE
+from ..settings import Figure5
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (the backend is chosen before pyplot loads)
@@ -187,10 +188,11 @@ def plot_predictions(frames: dict, recording: str | None, start_s: float, durati
     return fig
 
 
-def write_figure5(*, prediction_files: dict, cfg: dict, path, corpus_name: str) -> None:
+def write_figure5(*, prediction_files: dict, cfg: dict | Figure5, path, corpus_name: str) -> None:
     """Figure 5 from {dimension: {model: predictions.csv}} of the dilated and down/up networks."""
     frames = {d: {method_label(m): pd.read_csv(p) for m, p in by_model.items()} for d, by_model in prediction_files.items()}
-    plot_predictions(frames, cfg["recording"], cfg["start_s"], cfg["duration_s"], path, corpus_name)
+    cfg = Figure5.of(cfg)
+    plot_predictions(frames, cfg.recording, cfg.start_s, cfg.duration_s, path, corpus_name)
 
 
 def plot_emotion_curves(table: pd.DataFrame, dimensions, path, title: str):
