@@ -213,8 +213,8 @@ CONFIGURATIONS = [
                   "true is the default and the tiny run's path; false leaves the robustness files out of the results "
                   "section's inputs (tests/test_layout.py::test_results_section_shows_robustness_only_when_asked)"),
     Configuration(r"compute\.device: auto", "tests/test_workflow.py::test_full_run_writes_every_artefact"),
-    Configuration(r"evidence\.control_sweep: .*",
-                  "tests/test_workflow.py::test_naming_a_control_run_adds_figure1_of_both_corpora_and_reruns_nothing_else"),
+    Configuration(r"evidence\.control_sweeps: .*",
+                  "tests/test_workflow.py::test_naming_control_runs_adds_figure1_of_every_corpus_and_reruns_only_the_claims_and_the_section"),
     Configuration(r"config/recola\.yaml", "tests/test_matrix.py::test_every_config_file_plans",
                   "the licensed release is not here: planned on a release-shaped corpus; that corpus's full run is "
                   "tests/test_matrix.py::test_release_layout_runs_all"),

@@ -91,6 +91,26 @@ def test_descriptive_and_sweep_rows(tmp_path):
     assert "no factor 128" in table.iloc[3]["note"]
 
 
+def test_the_sweep_row_says_where_each_control_corpus_peaks(tmp_path):
+    runs = tmp_path / "runs.csv"
+    pd.DataFrame({"dimension": "arousal", "filter_length": [2] * 3 + [512] * 3,
+                  "dev_ccc": [0.1, 0.12, 0.11, 0.5, 0.52, 0.51]}).to_csv(runs, index=False)
+    controls = []
+    for name, peak in (("no lag", 128), ("fast, lag", 512), ("long", 2048)):
+        path = tmp_path / f"{name}.csv"
+        pd.DataFrame({"dimension": "arousal", "corpus": name, "filter_length": [2, 128, 512, 2048],
+                      "dev_ccc_mean": [0.9 if length == peak else 0.2 for length in (2, 128, 512, 2048)]}
+                     ).to_csv(path, index=False)
+        controls.append(path)
+    row = claims.scorecard(claims=[_claim(id="sweep", kind="sweep_gain", short=2, long=512)], settings=SETTINGS,
+                           predictions={}, inputs={"sweep_runs": runs, "control_sweeps": controls},
+                           evidence=EVIDENCE).iloc[0]
+    assert "no lag: 128 (4x shorter); fast, lag: 512 (the same); long: 2048 (4x longer)" in row["note"]
+    alone = claims.scorecard(claims=[_claim(id="sweep", kind="sweep_gain", short=2, long=512)], settings=SETTINGS,
+                             predictions={}, inputs={"sweep_runs": runs}, evidence=EVIDENCE).iloc[0]
+    assert "control" not in alone["note"] and row["p_value"] == alone["p_value"]
+
+
 def test_missing_method_and_one_recording_are_not_tested(tmp_path):
     gold, recs = _gold(recordings=1)
     files = {"arousal": {"a": _predictions(tmp_path / "a.csv", gold, recs, 0.1, 1),

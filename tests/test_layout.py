@@ -57,24 +57,29 @@ def test_write_outputs_writes_the_files_the_layout_names(tmp_path):
 
 def test_results_section_reads_the_files_the_layout_names(tmp_path):
     results = Layout(str(tmp_path))
-    files = results_doc.results_files(tmp_path, ["arousal"], control=True)
+    files = results_doc.results_files(tmp_path, ["arousal"], controls=2)
     assert files["sweep"] == results.sweep(".csv")
     assert files["table_arousal"] == results.table("arousal", ".md")
     assert files["figure_figure5_predictions"] == results.figure("figure5_predictions.png")
-    assert files["control_sweep"] == results.control_sweep()
-    assert "control_sweep" not in results_doc.results_files(tmp_path, ["arousal"])  # None: no control table there
+    assert [files["control_sweep_1"], files["control_sweep_2"]] == results.control_sweeps(2)
+    assert "figure_figure1_corpora" in files
+    found = results_doc.results_files(tmp_path, ["arousal"])  # None: the copies the folder holds, none here
+    assert not any(key.startswith("control_sweep") for key in found) and "figure_figure1_corpora" not in found
+    Path(results.control_sweep(1)).parent.mkdir(parents=True)
+    Path(results.control_sweep(1)).write_text("corpus\n")
+    assert results_doc.results_files(tmp_path, ["arousal"])["control_sweep_1"] == results.control_sweep(1)
 
 
 def test_results_section_shows_robustness_only_when_asked(tmp_path):
     """robustness.in_results: the section's inputs hold the robustness tables and figures, or none of them."""
     results = Layout(str(tmp_path))
-    shown = results_doc.results_files(tmp_path, ["arousal"], control=False, robustness=True)
+    shown = results_doc.results_files(tmp_path, ["arousal"], controls=0, robustness=True)
     assert shown["robustness"] == results.table("robustness", ".csv")
     assert shown["robustness_tests"] == results.table("robustness_comparisons", ".csv")
     assert shown["figure_robustness_snr"] == results.figure("robustness_snr.png")
-    left_out = results_doc.results_files(tmp_path, ["arousal"], control=False, robustness=False)
+    left_out = results_doc.results_files(tmp_path, ["arousal"], controls=0, robustness=False)
     assert not any("robustness" in key for key in left_out)
-    assert "robustness_snr.png" not in results_doc.figures(False, False)
+    assert "robustness_snr.png" not in results_doc.figures(0, False)
 
 
 def test_find_bundles_finds_the_bundles_where_the_layout_puts_them(tmp_path):

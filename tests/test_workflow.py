@@ -286,7 +286,7 @@ def test_default_dry_run_lists_every_rule(tmp_path):
     result = run_ok(results_dir=tmp_path / "results", configfiles=(), options=["-n"])
     rules = {rule for rule, _ in dry_run_jobs(result.output)}
     assert set(ALL_RULES) <= rules, sorted(set(ALL_RULES) - rules)
-    # figure1_corpora exists only when evidence.control_sweep names a control run (test below)
+    # figure1_corpora exists only when evidence.control_sweeps names control runs (test below)
     assert set(rules_with_a_command()) - ON_DEMAND_RULES - {"figure1_corpora"} <= rules, sorted(
         set(rules_with_a_command()) - rules)
     assert not ON_DEMAND_RULES & rules
@@ -294,11 +294,14 @@ def test_default_dry_run_lists_every_rule(tmp_path):
 
 
 @pytest.mark.slow
-def test_naming_a_control_run_adds_figure1_of_both_corpora_and_reruns_nothing_else(tiny, tmp_path):
+def test_naming_control_runs_adds_figure1_of_every_corpus_and_reruns_only_the_claims_and_the_section(tiny, tmp_path):
     overlay = tmp_path / "control.yaml"
-    overlay.write_text(yaml.safe_dump({"evidence": {"control_sweep": str(tiny / "sweep" / "sweep.csv")}}))
+    sweep = str(tiny / "sweep" / "sweep.csv")
+    overlay.write_text(yaml.safe_dump({"evidence": {"control_sweeps": [sweep, sweep]}}))
     result = run_ok(results_dir=tiny, configfiles=(TINY, overlay), options=["-n"])
-    assert sorted(rule for rule, _ in dry_run_jobs(result.output)) == ["all", "figure1_corpora", "results_doc"]
+    assert sorted(rule for rule, _ in dry_run_jobs(result.output)) == ["all", "claims", "figure1_corpora",
+                                                                       "results_doc"]
+    assert "sweep/control_2.csv" in result.output
 
 
 def finished_outputs(log: str, rule: str) -> list[Path]:

@@ -13,6 +13,7 @@ This module imports nothing of the package: every layer may use it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 # Files every trained or fitted method writes into its folder (Layout.method).
 MODEL = "model.pt"
@@ -36,7 +37,7 @@ FBANK_FOLDER = "features"
 TABLE_SUFFIXES = (".csv", ".md", ".tex")
 BUNDLE_SUFFIX = ".pt"
 MODELS = "models"  # the folder of model bundles
-CONTROL_SWEEP = "sweep/control_sweep.csv"  # a control run's sweep table, copied into this run's results
+CONTROL_SWEEP = "sweep/control_{number}.csv"  # control run number's sweep table, copied into this run's results
 
 
 @dataclass(frozen=True)
@@ -84,8 +85,17 @@ class Layout:
         """Every run of the sweep, one row each."""
         return self._join("sweep", "sweep_runs.csv")
 
-    def control_sweep(self) -> str:
-        return self._join(CONTROL_SWEEP)
+    def control_sweep(self, number: int) -> str:
+        """The copy of the sweep table of the control run listed `number`-th (from 1) in evidence.control_sweeps."""
+        return self._join(CONTROL_SWEEP.format(number=number))
+
+    def control_sweeps(self, count: int | None = None) -> list[str]:
+        """The copies of `count` control runs' sweep tables; None: those this folder holds."""
+        if count is None:
+            count = 0
+            while Path(self.control_sweep(count + 1)).is_file():
+                count += 1
+        return [self.control_sweep(number) for number in range(1, count + 1)]
 
     # ---- the search, the methods, the timing ----
     def tune_point(self, network, dimension, point) -> str:

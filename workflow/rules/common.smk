@@ -47,8 +47,9 @@ SYNTHETIC = config["data_dir"] is None and MANIFEST is None
 CORPUS = LAYOUT.corpus() if SYNTHETIC else config["data_dir"]
 # Where the features read the recordings from: an AVEC 2016-layout folder or a manifest CSV.
 CORPUS_SOURCE = {"manifest": MANIFEST} if MANIFEST else {"data_dir": CORPUS}
-# sweep/sweep.csv of a run on the control corpus (config evidence.control_sweep), or None.
-CONTROL_SWEEP = config["evidence"]["control_sweep"]
+# sweep/sweep.csv of runs on control corpora (config evidence.control_sweeps), and their copies here.
+CONTROL_SWEEPS = config["evidence"]["control_sweeps"]
+CONTROL_COPIES = LAYOUT.control_sweeps(len(CONTROL_SWEEPS))
 LABEL_RATE = constants.label_rate(
     config["features"]["stack"], config["features"]["frame_shift_ms"]
 )
@@ -480,6 +481,7 @@ def claims_inputs(wildcards):
         "spectrum": LAYOUT.label_study("spectrum.csv"),
         "downsampling": LAYOUT.label_study("downsampling.csv"),
         "timing": expand(LAYOUT.timing("{network}"), network=NETWORKS),
+        "control_sweeps": CONTROL_COPIES,
     }
 
 
@@ -493,14 +495,14 @@ def results_doc_inputs(wildcards):
     return results_doc.results_files(
         RESULTS,
         DIMENSIONS,
-        control=bool(CONTROL_SWEEP),
+        controls=len(CONTROL_SWEEPS),
         robustness=config["robustness"]["in_results"],
     )
 
 
 def bootstrap_settings():
-    """The evidence section without control_sweep: naming a control run must not rerun the tables."""
-    return {k: v for k, v in config["evidence"].items() if k != "control_sweep"}
+    """The evidence section without control_sweeps: naming control runs must not rerun the tables."""
+    return {k: v for k, v in config["evidence"].items() if k != "control_sweeps"}
 
 
 # ---- robustness report (workflow/rules/robustness.smk) ----

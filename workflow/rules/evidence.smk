@@ -80,19 +80,19 @@ rule per_recording:
         "../scripts/per_recording.py"
 
 
-if CONTROL_SWEEP:
+if CONTROL_SWEEPS:
 
     rule figure1_corpora:
         input:
             sweep=LAYOUT.sweep(".csv"),
-            control=CONTROL_SWEEP,
+            controls=CONTROL_SWEEPS,
         output:
             figure=report(
                 LAYOUT.figure("figure1_corpora.png"),
                 caption="../report/figure1_corpora.rst",
                 category="4 Preliminary experiment",
             ),
-            control=LAYOUT.control_sweep(),
+            copies=CONTROL_COPIES,
         log:
             LAYOUT.log("figure1_corpora"),
         conda:

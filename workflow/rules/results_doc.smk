@@ -11,7 +11,7 @@ rule results_doc:
         figures=[
             LAYOUT.docs(f"figures/{name}")
             for name in results_doc.figures(
-                bool(CONTROL_SWEEP), config["robustness"]["in_results"]
+                len(CONTROL_SWEEPS), config["robustness"]["in_results"]
             )
         ],
     log:

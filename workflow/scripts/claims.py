@@ -15,7 +15,7 @@ with logged(snakemake.log[0]):
             d: {m: snakemake.input[f"predictions_{d}_{m}"] for m in snakemake.params.methods}
             for d in snakemake.params.dimensions
         },
-        inputs={k: snakemake.input[k] for k in ("sweep_runs", "spectrum", "downsampling", "timing")},
+        inputs={k: snakemake.input[k] for k in ("sweep_runs", "spectrum", "downsampling", "timing", "control_sweeps")},
         evidence=snakemake.params.evidence,
         stem=snakemake.params.stem,
         corpus_name=snakemake.params.corpus_name,

@@ -10,7 +10,8 @@ computes. Kinds:
 - smoother (A's predictions change less from frame to frame than B's): sign-flip test of the
   per-recording difference of mean absolute frame-to-frame change;
 - sweep_gain (a long filter beats a short one, Sec. 4): one-sided permutation test over the sweep's runs
-  (seeds) of the dev CCC at length `long` against length `short`; the note says how much longer filters add;
+  (seeds) of the dev CCC at length `long` against length `short`; the note says how much longer filters add
+  and, with control runs (evidence.control_sweeps), where each control corpus's sweep peaks;
 - label_power, downsampling, faster: descriptive (a threshold on a measured number, no test).
 
 Verdicts, by rules the README states: a tested claim is *reproduced* when its Holm-adjusted one-sided
@@ -135,7 +136,24 @@ def _weighted_interval(d, n, evidence: Evidence) -> tuple[float, float]:
     return float(low), float(high)
 
 
-def _sweep_rows(claim: dict, runs: pd.DataFrame, settings: ClaimTests) -> list[dict]:
+def _best_lengths(controls: list[pd.DataFrame], dimension: str, best: int) -> str:
+    """Where each control corpus's sweep (sweep.summarise's table) peaks, against this corpus's `best`."""
+    parts = []
+    for table in controls:
+        rows = table[table["dimension"] == dimension]
+        if rows.empty:
+            continue
+        length = int(rows.loc[rows["dev_ccc_mean"].idxmax(), "filter_length"])
+        steps = math.log2(length / best)
+        shift = ("the same" if steps == 0 else
+                 f"{2 ** abs(steps):g}x {'longer' if steps > 0 else 'shorter'}")
+        parts.append(f"{table['corpus'].iloc[0]}: {length} ({shift})")
+    return ("; best length on the control corpora (descriptive, the argmax of mean dev CCC): " + "; ".join(parts)
+            if parts else "")
+
+
+def _sweep_rows(claim: dict, runs: pd.DataFrame, settings: ClaimTests,
+                controls: list[pd.DataFrame] = ()) -> list[dict]:
     rows = []
     short, long = int(claim["short"]), int(claim["long"])
     for dimension, group in runs.groupby("dimension", sort=False):
@@ -155,7 +173,8 @@ def _sweep_rows(claim: dict, runs: pd.DataFrame, settings: ClaimTests) -> list[d
                 f"(mean dev CCC {means[best]:.3f}); the best longer than {long} adds "
                 + (f"{beyond:+.3f}" if longer else "nothing (none swept)")
                 + f" ({'within' if longer and beyond < settings.margin else 'beyond'} the margin "
-                f"{settings.margin:g}: diminishing returns {'hold' if longer and beyond < settings.margin else 'do not hold'})")
+                f"{settings.margin:g}: diminishing returns {'hold' if longer and beyond < settings.margin else 'do not hold'})"
+                + _best_lengths(controls, dimension, best))
         rows.append(_row(claim, dimension=dimension, partition="dev",
                          statistic=f"mean dev CCC at L={long} − at L={short}", estimate=x.mean() - y.mean(),
                          p_value=test, opposite=opposite, note=note))
@@ -220,7 +239,8 @@ def scorecard(*, claims: list[dict], settings: dict | ClaimTests, predictions: d
         if kind in ("greater", "not_worse", "smoother"):
             rows += _method_rows(claim, predictions, settings, evidence)
         elif kind == "sweep_gain":
-            rows += _sweep_rows(claim, pd.read_csv(inputs["sweep_runs"]), settings)
+            rows += _sweep_rows(claim, pd.read_csv(inputs["sweep_runs"]), settings,
+                                [pd.read_csv(path) for path in inputs.get("control_sweeps", ())])
         else:
             rows += _descriptive_rows(claim, inputs)
     table = pd.DataFrame(rows)

@@ -288,7 +288,7 @@ def plot_sweep_corpora(summaries: dict, path, confidence: float = 0.95):
         ax.set_xlabel("filter length L (frames of 40 ms; log2 scale)")
         ax.set_title(dimension)
     axes[0][0].set_ylabel("dev CCC (dimensionless)")
-    fig.suptitle("Single-filter network: context length vs dev CCC on two corpora", fontsize="medium")
+    fig.suptitle(f"Single-filter network: context length vs dev CCC on {len(summaries)} corpora", fontsize="medium")
     _legend_below(fig, axes[0][0], ncol=2)
     _finish(fig, path)
     return fig

@@ -22,7 +22,7 @@ from .tables import format_interval
 BEGIN, END = "<!-- results -->", "<!-- /results -->"
 # Figures of the results section (results/figures/<name>, copied to docs/figures/<name>).
 FIGURES = ("figure1_filter_length.png", "figure4_downsampling.png", "figure5_predictions.png", "per_recording_ccc.png")
-# With a control run (config evidence.control_sweep): Figure 1 of both corpora and the control's sweep table.
+# With control runs (config evidence.control_sweeps): Figure 1 of every corpus and the controls' sweep tables.
 CONTROL_FIGURE = "figure1_corpora.png"
 
 
@@ -30,21 +30,20 @@ CONTROL_FIGURE = "figure1_corpora.png"
 ROBUSTNESS_FIGURES = ("robustness_snr.png", "robustness_conditions.png")
 
 
-def figures(control: bool, robustness: bool = False) -> tuple[str, ...]:
+def figures(controls: int, robustness: bool = False) -> tuple[str, ...]:
     """Names of the figures of the results section (in results/figures/ and docs/figures/)."""
-    return FIGURES + ((CONTROL_FIGURE,) if control else ()) + (ROBUSTNESS_FIGURES if robustness else ())
+    return FIGURES + ((CONTROL_FIGURE,) if controls else ()) + (ROBUSTNESS_FIGURES if robustness else ())
 
 
-def results_files(results_dir, dimensions, control: bool | None = None,
+def results_files(results_dir, dimensions, controls: int | None = None,
                   robustness: bool | None = None) -> dict[str, str]:
     """The files of a results folder the results section is made from, by name (the rule's inputs).
 
-    `control`: whether the run compared its sweep with a control run's (evidence.control_sweep);
+    `controls`: how many control runs' sweeps the run compared its own with (evidence.control_sweeps);
     `robustness`: whether the section shows the robustness report (robustness.in_results);
-    None: when the folder holds the control's sweep table, the robustness table."""
+    None: as many as the folder holds copies of control sweep tables; whether it holds the robustness table."""
     results = Layout(str(results_dir))
-    if control is None:
-        control = Path(results.control_sweep()).is_file()
+    copies = results.control_sweeps(controls)
     if robustness is None:
         robustness = Path(results.table("robustness", ".csv")).is_file()
     files = {"sweep": results.sweep(".csv"), "spectrum": results.label_study("spectrum.csv"),
@@ -52,9 +51,8 @@ def results_files(results_dir, dimensions, control: bool | None = None,
              "comparisons": results.table("comparisons", ".csv"), "claims": results.table("claims", ".csv"),
              "timing": results.table("training_time", ".csv"), "search": results.table("search", ".csv")}
     files |= {f"table_{d}": results.table(d, ".md") for d in dimensions}
-    files |= {f"figure_{Path(name).stem}": results.figure(name) for name in figures(control, robustness)}
-    if control:
-        files["control_sweep"] = results.control_sweep()
+    files |= {f"figure_{Path(name).stem}": results.figure(name) for name in figures(len(copies), robustness)}
+    files |= {f"control_sweep_{number}": path for number, path in enumerate(copies, 1)}
     if robustness:
         files["robustness"] = results.table("robustness", ".csv")
         files["robustness_tests"] = results.table("robustness_comparisons", ".csv")
@@ -160,19 +158,21 @@ def results_text(files: dict[str, str], dimensions, figures_link: str = "docs/fi
                      + " | ".join(f"{e:g}, {c:.0%}" for e, c in zip(rows["median_best_epoch"], rows["share_at_cap"]))
                      + " |")
     lines += ["", f"![Figure 1]({figures_link}/figure1_filter_length.png)", ""]
-    if "control_sweep" in files:
-        control = pd.read_csv(files["control_sweep"])
-        lines += [f"**The same sweep on a control corpus** ({control['corpus'].iloc[0]}; `config/control_fast.yaml`): "
-                  "best filter length per dimension on each corpus (mean dev CCC over runs):", "",
+    controls = [pd.read_csv(files[key]) for key in sorted((k for k in files if k.startswith("control_sweep_")),
+                                                                key=lambda k: int(k.rsplit("_", 1)[1]))]
+    if controls:
+        lines += ["**The same sweep on control corpora** (`config/control_*.yaml`, each a run into its own folder, "
+                  "named by `evidence.control_sweeps`): best filter length per dimension on each corpus (mean dev "
+                  "CCC over runs):", "",
                   "| corpus | " + " | ".join(dimensions) + " |", "|---|" + "---|" * len(dimensions)]
-        for table in (sweep, control):
+        for table in [sweep, *controls]:
             cells = []
             for dimension in dimensions:
                 rows = table[table["dimension"] == dimension]
                 best = rows.loc[rows["dev_ccc_mean"].idxmax()]
                 cells.append(f"L={int(best['filter_length'])} ({best['context_s']:g} s): {best['dev_ccc_mean']:.3f}")
             lines.append(f"| {table['corpus'].iloc[0]} | " + " | ".join(cells) + " |")
-        lines += ["", f"![Figure 1 on both corpora]({figures_link}/figure1_corpora.png)", ""]
+        lines += ["", f"![Figure 1 on {len(controls) + 1} corpora]({figures_link}/figure1_corpora.png)", ""]
     lines += ["**Label study (Section 5.2, Figure 4):**"]
     for _, row in spectrum[spectrum["recording"] == "ALL"].iterrows():
         lines.append(f"{row['share_below']:.1%} of the {row['dimension']} gold standard's fluctuation power lies below "
@@ -245,7 +245,7 @@ def write_results_doc(*, files: dict[str, str], dimensions, out, figures_dir, al
     out.write_text(text, encoding="utf-8")
     figures_dir = Path(figures_dir)
     figures_dir.mkdir(parents=True, exist_ok=True)
-    for name in figures("control_sweep" in files, "robustness" in files):
+    for name in figures(sum(k.startswith("control_sweep_") for k in files), "robustness" in files):
         shutil.copyfile(files[f"figure_{Path(name).stem}"], figures_dir / name)
     return text
 
