@@ -177,6 +177,10 @@ def test_flipped_bytes_in_the_weights_are_refused_by_the_checksum(tiny, tmp_path
 
 @pytest.mark.parametrize("edit, words", [
     (lambda b: b.pop("features"), "no 'features' entry"),
+    (lambda b: b["features"].pop("num_mel_bins"), "its features entry does not fit its front end 'fbank' "
+                                                   "(features: num_mel_bins missing"),
+    (lambda b: b["features"].update(frontend="nope"), "the bundle's front end 'nope' is not registered here"),
+    (lambda b: b.update(features=[1, 2]), "its features entry is not a table"),
     (lambda b: b.update(settings={**b["settings"], "width": b["settings"]["width"] * 2}),
      "its network settings and weights do not fit together"),
     (lambda b: b["state_dict"].update({k: v[:1] for k, v in list(b["state_dict"].items())[:1]})

@@ -36,11 +36,12 @@ from pathlib import Path
 import pandas as pd
 import torch
 
-from .. import __version__, layout, plugins
+from .. import __version__, frontends, layout, plugins
 from ..errors import InputDataError
 from ..files import save_torch
 from ..nets import EnsembleModel, build_model
 from ..nets.ensemble import effective_context
+from ..settings import FeatureOptions
 
 BUNDLE_FORMAT = "longterm-emotion model bundle"
 FORMAT_VERSION = 2
@@ -206,6 +207,27 @@ def build_network(bundle: dict, path=None) -> EnsembleModel:
     return model.eval()
 
 
+def check_features(bundle: dict, path=None) -> None:
+    """The bundle's `features` entry names a front end registered here (after its plugin modules are imported)
+    and holds every option that front end and the shared normalisation and stacking read."""
+    features, where = bundle["features"], path or "<bundle>"
+    if not isinstance(features, dict):
+        raise InputDataError(where, "damaged or edited model bundle: its features entry is not a table "
+                                    "(rerun `snakemake models`)")
+    name = features.get("frontend", "fbank")
+    if name not in frontends.FRONTENDS:
+        raise InputDataError(where, f"the bundle's front end {name!r} is not registered here "
+                                    f"({', '.join(sorted(frontends.FRONTENDS))}); a front end of a plugin needs "
+                                    "the bundle's plugin modules")
+    try:
+        FeatureOptions.from_config(features)
+        frontends.FRONTENDS[name].options_of({"frontend": name, **features})
+    except (KeyError, ValueError, TypeError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InputDataError(where, f"damaged or edited model bundle: its features entry does not fit its front "
+                                    f"end {name!r} ({first}; rerun `snakemake models`)") from None
+
+
 def split_members(model: EnsembleModel, bundle: dict) -> list[EnsembleModel]:
     """One single-member network per ensemble member, with that member's weights (eval mode).
 
@@ -245,7 +267,9 @@ class Bundle:
 
 def open_bundle(path) -> Bundle:
     bundle = load_bundle(path)
-    return Bundle(Path(path), bundle, build_network(bundle, path))
+    model = build_network(bundle, path)
+    check_features(bundle, path)
+    return Bundle(Path(path), bundle, model)
 
 
 def find_bundles(folder) -> list[Path]:
