@@ -135,3 +135,33 @@ def test_config_claims_are_checked_at_load():
     assert "claims.paper[11] (context_helps): id given twice" in found
     assert "unknown method 'tcn'" in found
     assert "kind downsampling needs threshold" in found
+
+
+def test_claims_beyond_the_paper_are_a_family_of_their_own(tmp_path):
+    gold, recs = _gold()
+    files = {"arousal": {m: _predictions(tmp_path / f"{m}.csv", gold, recs, noise, seed)
+                         for m, noise, seed in (("good", 0.05, 1), ("bad", 0.5, 2), ("new", 0.05, 3))}}
+    paper = [_claim(id="win", kind="greater", a="good", b="bad"), _claim(id="tie", kind="greater", a="new", b="good")]
+    beyond = [_claim(id="new_win", kind="greater", a="new", b="bad"),
+              _claim(id="new_worse", kind="greater", a="bad", b="new")]
+    alone = claims.scorecard(claims=paper, settings=SETTINGS, predictions=files, inputs={}, evidence=EVIDENCE)
+    both = claims.scorecard(claims=paper, beyond=beyond, settings=SETTINGS, predictions=files, inputs={},
+                            evidence=EVIDENCE).set_index("claim")
+    # the paper's rows keep their Holm-adjusted p and verdicts; the new rows are adjusted over their own 2
+    assert list(both.index) == ["win", "tie", "new_win", "new_worse"]
+    assert both.loc[["win", "tie"], "p_holm"].tolist() == alone["p_holm"].tolist()
+    assert both.loc["new_win", "p_holm"] == pytest.approx(2 / 512)
+    assert both.loc["new_win", "verdict"] == claims.REPRODUCED and both.loc["new_worse", "verdict"] == claims.NOT_REPRODUCED
+
+
+def test_claims_beyond_the_paper_are_checked_at_load():
+    from pathlib import Path
+
+    cfg = yaml.safe_load((Path(__file__).parents[1] / "config.yaml").read_text())
+    cfg["claims"]["beyond_paper"] = [
+        {"id": "dilated_beats_avec", "section": "x", "statement": "x", "kind": "greater", "a": "dilated",
+         "b": "avec_baseline"},
+        {"id": "t", "section": "x", "statement": "x", "kind": "greater", "a": "tcn", "b": "blstm"}]
+    found = "\n".join(semantic_problems(cfg))
+    assert "config key claims.beyond_paper[0] (dilated_beats_avec): id given twice" in found
+    assert "config key claims.beyond_paper[1] (t): unknown method 'tcn'" in found

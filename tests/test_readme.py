@@ -210,3 +210,31 @@ def test_readme_quotes_the_committed_lr_scaling_output():
     rows = re.findall(r"^(arousal|valence) +L= *(\d+) (lr / L|unscaled)", committed, re.M)
     assert sorted(rows) == sorted((d, str(n), v) for d in ("arousal", "valence") for n in lengths
                                   for v in ("lr / L", "unscaled"))
+
+
+BENCH_QUOTE = re.compile(r"<!-- bench:(\w+) -->\n```text\n(.*?)\n```\n<!-- /bench:\1 -->", re.S)
+# A measured figure: a number with a unit of time, memory, share or speed.
+MEASURED = re.compile(r"(?<![\w.])\d[\d,.]*\s?(?:s|ms|min|h|MiB|GiB|GB|%|×|x real time|GFLOP/s)(?!\w)")
+
+
+def benchmarks_section(text: str) -> str:
+    start = text.index("\n## Benchmarks\n")
+    end = text.find("\n## ", start + 1)
+    return text[start:] if end < 0 else text[start:end]
+
+
+def test_the_benchmarks_section_quotes_committed_outputs_and_types_no_figure():
+    text = (readme.REPO / "README.md").read_text(encoding="utf-8")
+    quotes = dict(BENCH_QUOTE.findall(text))
+    assert {"corpus_features", "training_epochs", "training_time", "job_time", "workflow_start", "blstm_members",
+            "predict", "egemaps"} <= set(quotes), sorted(quotes)
+    for name, body in quotes.items():
+        assert body == (readme.REPO / "bench" / "results" / f"{name}.txt").read_text(encoding="utf-8").rstrip("\n"), (
+            f"README's bench:{name} quote differs from bench/results/{name}.txt: run python bench/quote.py")
+    prose = re.sub(r"```.*?```", "", benchmarks_section(text), flags=re.S)
+    assert not MEASURED.findall(prose), MEASURED.findall(prose)
+
+
+def test_a_typed_figure_in_the_benchmarks_section_is_caught():
+    assert MEASURED.findall("took 19 min 58 s, 534× real time, 2.9 GB and 15 %; 2 cores, 5 members, L=2048") == [
+        "19 min", "58 s", "534×", "2.9 GB", "15 %"]

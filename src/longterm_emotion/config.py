@@ -337,8 +337,10 @@ def _claim_problems(config: dict) -> list[str]:
     networks = sorted(NETWORKS)  # a claim on a network this run leaves out is reported as not run
     methods = [*REFERENCES, *networks]
     lines, seen = [], set()
-    for i, claim in enumerate(config["claims"].get("paper", [])):
-        where = f"config key claims.paper[{i}] ({claim['id']})"
+    listed = [(f"claims.{family}[{i}]", claim) for family in ("paper", "beyond_paper")
+              for i, claim in enumerate(config["claims"].get(family, []))]
+    for key, claim in listed:
+        where = f"config key {key} ({claim['id']})"
         if claim["id"] in seen:
             lines.append(f"{where}: id given twice")
         seen.add(claim["id"])

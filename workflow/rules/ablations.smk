@@ -126,7 +126,7 @@ rule ablations_tables:
         labels=ablation_labels(),
         variants={k: v.as_dict() for k, v in ABLATION_VARIANTS.items()},
         ablations=config["ablations"],
-        settings={k: v for k, v in config["claims"].items() if k != "paper"},
+        settings=claim_tests(),
         evidence=bootstrap_settings(),
         dimensions=DIMENSIONS,
         corpus_name=corpus_name(),

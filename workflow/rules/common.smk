@@ -464,10 +464,15 @@ def comparison_inputs(wildcards):
     return _predictions(comparison_methods())
 
 
+def claim_tests():
+    """The claims section's test settings (settings.ClaimTests), without its lists of claims."""
+    return {k: v for k, v in config["claims"].items() if k not in ("paper", "beyond_paper")}
+
+
 def claim_methods():
-    """The methods the claims scorecard compares (claims.paper, kinds with methods a and b)."""
+    """The methods the claims scorecard compares (claims.paper and beyond_paper, kinds with methods a and b)."""
     chosen = []
-    for claim in config["claims"]["paper"]:
+    for claim in config["claims"]["paper"] + config["claims"]["beyond_paper"]:
         if claim["kind"] in ("greater", "not_worse", "smoother"):
             chosen += [claim["a"], claim["b"]]
     return [m for m in dict.fromkeys(chosen) if m in TABLE_METHODS]

@@ -10,6 +10,7 @@ with logged(snakemake.log[0]):
     methods.describe(snakemake.params.descriptions)
     claims.write_claims(
         claims=snakemake.params.claims,
+        beyond=snakemake.params.beyond,
         settings=snakemake.params.settings,
         predictions={
             d: {m: snakemake.input[f"predictions_{d}_{m}"] for m in snakemake.params.methods}

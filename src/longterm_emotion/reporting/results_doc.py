@@ -102,7 +102,8 @@ def claims_lines(scorecard: pd.DataFrame) -> list[str]:
     """The claims scorecard as a Markdown table (rows cited in prose by their claim id)."""
     lines = ["**Claims scorecard** (`results/tables/claims.md`; rules in the README's *Claims scorecard* "
              "section): each of the paper's claims tested one-sided in its stated direction, Holm's adjustment "
-             "over the tested rows.", "",
+             "over the tested rows; rows of section \"not in the paper\" (claims.beyond_paper) are adjusted as a "
+             "family of their own.", "",
              "| claim | section | statement | dimension | partition | statistic | estimate [interval] | p (Holm) | power "
              "| verdict |",
              "|---|---|---|---|---|---|---|---|---|---|"]
