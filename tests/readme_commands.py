@@ -180,7 +180,7 @@ KINDS = [
          subs={"bench/blstm_members.py": "bench/blstm_members.py --recordings 1 --frames 200 --epochs 1"}),
     Kind("workflow start benchmark", r"python bench/workflow_start\.py", "command",
          subs={"bench/workflow_start.py": "bench/workflow_start.py --repeats 1"}),
-    Kind("benchmark output recipe", r"python bench/<name>\.py > bench/results/<name>\.txt", "elsewhere",
+    Kind("benchmark output recipe", r"python '?bench/<name>\.py'? '?>'? '?bench/results/<name>\.txt'?", "elsewhere",
          "the recipe of every committed benchmark output: each benchmark runs small as its own kind here"),
     Kind("benchmark quotes", r"python bench/quote\.py", "command",
          subs={"bench/quote.py": "bench/quote.py --check"}),
