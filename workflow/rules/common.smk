@@ -466,7 +466,9 @@ def comparison_inputs(wildcards):
 
 def claim_tests():
     """The claims section's test settings (settings.ClaimTests), without its lists of claims."""
-    return {k: v for k, v in config["claims"].items() if k not in ("paper", "beyond_paper")}
+    return {
+        k: v for k, v in config["claims"].items() if k not in ("paper", "beyond_paper")
+    }
 
 
 def claim_methods():
