@@ -1,7 +1,8 @@
 """Benchmark: seconds per training epoch of every model on the full-size training partition.
 
 Prints the single-filter sweep's epoch time at each L (all runs of one L vectorised) and the
-ratio L_max / L_min, then each network with the final-run seeds, and the wall time the
+ratio L_max / L_min, then each network with the final-run seeds and the settings the run's search chose
+(config.yaml's where the run has none), and the wall time the
 pipeline's own benchmark files recorded for the sweep and the training rules.
 Usage: python bench/training_epochs.py [--results results] [--epochs 1]
 """
@@ -57,10 +58,13 @@ lengths = sorted(per_length)
 print(f"epoch time ratio L={lengths[-1]} / L={lengths[0]}: {per_length[lengths[-1]] / per_length[lengths[0]]:.2f}")
 for name in ("dilated", "downup", "blstm"):
     for dimension in config["dimensions"]:
-        settings = config["models"][name][dimension]
+        chosen = Path(args.results) / "tune" / f"{name}_{dimension}.yaml"  # the run's search result, if it has one
+        settings = yaml.safe_load(chosen.read_text())["settings"] if chosen.is_file() else config["models"][name][dimension]
+        source = "the run's chosen settings" if chosen.is_file() else "config.yaml's settings"
         model = build_model(name, 160, config["train"]["seeds"], **settings["net"]).to(device)
         print(f"{name:8s} {dimension:8s}: {epoch_seconds(model, settings['optim']['lr']):.2f} s per epoch "
-              f"({len(config['train']['seeds'])} seeds vectorised, {model.n_parameters_per_member()} parameters each)")
+              f"({len(config['train']['seeds'])} seeds vectorised, {model.n_parameters_per_member()} parameters each; "
+              f"{source})")
 
 bench = Path(args.results) / "benchmarks"
 for label, pattern in (("sweep_length", "sweep/*.tsv"), ("tune (grid points)", "tune/*/*.tsv"), ("train (nets, baselines)", "train/*.tsv")):

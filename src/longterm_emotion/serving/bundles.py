@@ -224,6 +224,7 @@ def check_features(bundle: dict, path=None) -> None:
         frontends.FRONTENDS[name].options_of({"frontend": name, **features})
     except (KeyError, ValueError, TypeError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        first = first.split(" (config.yaml", 1)[0]  # the config's advice does not apply to a bundle
         raise InputDataError(where, f"damaged or edited model bundle: its features entry does not fit its front "
                                     f"end {name!r} ({first}; rerun `snakemake models`)") from None
 
